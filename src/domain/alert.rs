@@ -1,0 +1,1 @@
+//! Personal keyword alerts: the rule language and the matcher (issue "keyword alerts").

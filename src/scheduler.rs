@@ -1,0 +1,1 @@
+//! Who is due when: each chat's local delivery time, DST-correct.

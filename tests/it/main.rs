@@ -1,0 +1,13 @@
+//! Integration tests: one binary, one module per area, shared fakes in `support/`.
+//!
+//! Every fake server binds `127.0.0.1:0`; nothing here reaches the network.
+
+mod support;
+
+mod cli;
+mod hf_client;
+mod llm;
+mod render_props;
+mod render_snapshots;
+mod store;
+mod telegram;

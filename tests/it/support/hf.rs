@@ -1,0 +1,1 @@
+//! A loopback stand-in for the Hugging Face API.

@@ -1,0 +1,7 @@
+//! Shared helpers: fake servers, temporary stores, fixture loaders.
+#![allow(dead_code)]
+
+pub mod fixtures;
+pub mod hf;
+pub mod openai;
+pub mod telegram_fake;

@@ -1,0 +1,1 @@
+//! A loopback stand-in for an OpenAI-compatible chat completions API.

@@ -1,0 +1,1 @@
+//! A loopback fake of the Telegram Bot API.
