@@ -1,0 +1,1 @@
+//! Telegram, through teloxide: delivering calls and receiving commands.
