@@ -4,6 +4,7 @@
 //! hold one `Backend` and never branch on which one it is.
 
 pub mod extractive;
+pub mod script;
 
 use crate::domain::{Language, Paper, Summary};
 
