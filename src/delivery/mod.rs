@@ -4,6 +4,8 @@
 //! The engine knows no platform. It hands each [`Outbound`] message to a [`Courier`] (the
 //! adapters implement it) and acts on the platform-neutral [`SendError`] it gets back.
 
+pub mod pace;
+
 use std::future::Future;
 use std::time::Duration;
 
