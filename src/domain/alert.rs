@@ -1,1 +1,0 @@
-//! Personal keyword alerts: the rule language and the matcher (issue "keyword alerts").
