@@ -55,6 +55,14 @@ pub struct Store {
     inner: Arc<Inner>,
 }
 
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path())
+            .finish_non_exhaustive()
+    }
+}
+
 struct Inner {
     db: sled::Db,
     /// Indexed by [`Tree::index`].
