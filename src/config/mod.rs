@@ -2,7 +2,7 @@
 //! overrides, resolved into a validated [`Config`] before any work starts.
 //!
 //! Loading happens in two steps, as in ripgrep: [`raw`] holds what the user wrote (TOML
-//! values over the built-in defaults, unknown keys refused), and [`resolve`] turns that into
+//! values over the built-in defaults, unknown keys refused), and `resolve` turns that into
 //! typed settings (`Duration`, `Url`, `Language`, `Tz`, a parsed cron schedule), refusing any
 //! bad value with the key's name and where it came from. The rest of paperboy only ever sees
 //! a [`Config`], so it never re-checks a setting and never meets a half-valid one.

@@ -581,3 +581,13 @@ fn rust_log_wins_over_the_file() {
     let config = Config::load(Some(&file.path), &env(&[("RUST_LOG", "")])).unwrap();
     assert_eq!(config.log.level, "warn");
 }
+
+#[test]
+fn process_environment_loads() {
+    // The test runner's environment holds no paperboy overrides; secrets or RUST_LOG, if a
+    // developer has them set, do not touch the digest section.
+    let config = Config::from_process_env(Some(Path::new(SHIPPED))).unwrap();
+    assert_eq!(config.digest, Config::default().digest);
+    let err = Config::from_process_env(Some(Path::new("/nonexistent/paperboy.toml")));
+    assert!(matches!(err, Err(ConfigError::NotFound { .. })));
+}
