@@ -11,12 +11,16 @@
 //! - [`store`]: everything on disk, over sled. No sled type leaves it.
 //! - [`delivery`] and [`scheduler`]: who is due, rate limits, retries, the ledger.
 //! - [`adapters`]: the only modules that know Telegram and Discord.
+//! - [`archive`]: day lists fetched once, kept in the store, shared by every chat.
+//! - [`command`]: what people ask the bot, parsed and applied, whatever the platform.
 //! - [`pipeline`]: fetch, select, summarize: the steps every front end shares.
 //! - [`config`]: defaults, the TOML file and environment overrides, resolved and validated.
 //! - [`cli`]: the command line.
 
 pub mod adapters;
+pub mod archive;
 pub mod cli;
+pub mod command;
 pub mod config;
 pub mod delivery;
 pub mod domain;

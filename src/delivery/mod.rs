@@ -4,7 +4,9 @@
 //! The engine knows no platform. It hands each [`Outbound`] message to a [`Courier`] (the
 //! adapters implement it) and acts on the platform-neutral [`SendError`] it gets back.
 
+pub mod engine;
 pub mod pace;
+pub mod pass;
 
 use std::future::Future;
 use std::time::Duration;
