@@ -2,4 +2,5 @@
 //! teloxide and only `adapters::discord` imports serenity.** They turn platform input into
 //! core commands and core messages into API calls.
 
+pub mod discord;
 pub mod telegram;

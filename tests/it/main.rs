@@ -5,6 +5,7 @@
 mod support;
 
 mod cli;
+mod discord;
 mod hf_client;
 mod llm;
 mod render_props;

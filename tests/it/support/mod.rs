@@ -1,6 +1,7 @@
 //! Shared helpers: fake servers, temporary stores, fixture loaders.
 #![allow(dead_code)]
 
+pub mod discord_fake;
 pub mod fixtures;
 pub mod hf;
 pub mod openai;

@@ -1,0 +1,1 @@
+//! A loopback fake of the Discord REST API.
