@@ -347,7 +347,7 @@ impl Client {
             request = request.header(ACCEPT, "application/json");
         }
         if let (true, Some(token)) = (with_token, &self.settings.token) {
-            request = request.bearer_auth(token.expose());
+            request = request.bearer_auth(token.expose().trim());
         }
         let response = request.send().await.map_err(Failure::from_reqwest)?;
         let status = response.status();

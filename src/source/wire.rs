@@ -121,9 +121,31 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// The start of a body, as text on one line, for error messages.
+/// The start of a body, as text on one line, for error messages; for an HTML page (a proxy's
+/// error page), its title, which says more than its doctype.
 pub(crate) fn excerpt(body: &[u8]) -> String {
+    if let Some(title) = html_title(body) {
+        return format!("html page: {title}");
+    }
     let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)]);
+    shorten(&text)
+}
+
+fn html_title(body: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(&body[..body.len().min(8192)]);
+    if !head.trim_start().starts_with('<') {
+        return None;
+    }
+    let lower = head.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let close = open_end + lower[open_end..].find("</title")?;
+    let title = shorten(&head[open_end..close]);
+    (!title.is_empty()).then_some(title)
+}
+
+/// `text` on one line, whitespace collapsed, cut to `EXCERPT_CHARS` characters.
+fn shorten(text: &str) -> String {
     let mut out = String::new();
     for (n, word) in text.split_whitespace().enumerate() {
         if n > 0 {
@@ -610,7 +632,7 @@ mod tests {
         let html = b"<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head></html>";
         match parse_day(html) {
             Err(ParseError::NotJson { excerpt, .. }) => {
-                assert!(excerpt.starts_with("<!DOCTYPE html> <html>"), "{excerpt}")
+                assert_eq!(excerpt, "html page: 502 Bad Gateway")
             }
             other => panic!("{other:?}"),
         }
@@ -647,6 +669,19 @@ mod tests {
         let e = excerpt(long.as_bytes());
         assert!(e.chars().count() <= EXCERPT_CHARS + 1);
         assert!(!e.contains('\n'));
+        assert_eq!(
+            excerpt(b"<html><body>no title</body></html>"),
+            "<html><body>no title</body></html>"
+        );
+        assert_eq!(
+            excerpt(b"<p>a</p><TITLE>\n  Bad\n Gateway </TITLE>"),
+            "html page: Bad Gateway"
+        );
+        assert_eq!(excerpt(b"<title></title>x"), "<title></title>x");
+        assert_eq!(
+            excerpt(b"{\"error\": \"<title>x</title>\"}"),
+            "{\"error\": \"<title>x</title>\"}"
+        );
         // A multi-byte character cut by the byte window must not panic.
         let emoji = "\u{1F600}".repeat(200);
         let _ = excerpt(emoji.as_bytes());

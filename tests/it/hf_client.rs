@@ -473,7 +473,8 @@ async fn an_html_error_page_with_200() {
     assert!(matches!(error, ParseError::NotJson { .. }), "{error:?}");
     let text = error.to_string();
     assert!(
-        text.contains("not json") && text.contains("<!DOCTYPE html>"),
+        text.contains("not json")
+            && text.contains("html page: Hugging Face - 503 Service Unavailable"),
         "{text}"
     );
 }
