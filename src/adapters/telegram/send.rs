@@ -26,8 +26,8 @@ use std::time::Duration;
 use teloxide::payloads::setters::*;
 use teloxide::requests::{Output, Request, Requester};
 use teloxide::types::{
-    ChatId, FileId, InputFile, InputMedia, InputMediaPhoto, LinkPreviewOptions, Message,
-    MessageId, ParseMode, Recipient, ThreadId,
+    ChatId, FileId, InputFile, InputMedia, InputMediaPhoto, LinkPreviewOptions, Message, MessageId,
+    ParseMode, Recipient, ThreadId,
 };
 use teloxide::{Bot, RequestError};
 use url::Url;
@@ -127,7 +127,9 @@ impl Sender {
             Call::SendMediaGroup { media } => self.send_media_group(target, media).await,
         };
         match &result {
-            Ok(r) => tracing::debug!(chat = %chat, message_id = ?r.message_id, "telegram call sent"),
+            Ok(r) => {
+                tracing::debug!(chat = %chat, message_id = ?r.message_id, "telegram call sent")
+            }
             Err(e) => tracing::debug!(chat = %chat, error = %e, "telegram call failed"),
         }
         result
@@ -156,7 +158,9 @@ impl Sender {
                 show_above_text: false,
             });
         }
-        self.run(req, to).await.map_err(|e| error::classify(&e, &to.chat()))
+        self.run(req, to)
+            .await
+            .map_err(|e| error::classify(&e, &to.chat()))
     }
 
     async fn send_photo(

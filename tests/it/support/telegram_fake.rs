@@ -1,1 +1,0 @@
-//! A loopback fake of the Telegram Bot API.
