@@ -1,6 +1,7 @@
 //! Shared helpers: fake servers, temporary stores, fixture loaders.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod discord_fake;
 pub mod fixtures;
 pub mod hf;
