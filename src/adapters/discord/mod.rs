@@ -1,1 +1,12 @@
 //! Discord, through serenity: delivering digests and receiving slash commands.
+//!
+//! **This is the only module that imports serenity.** Everything it hands out is paperboy's
+//! own types: [`Sender`] implements the delivery engine's [`crate::delivery::Courier`] for
+//! channels, threads, DMs and webhooks; [`parse_webhook`] decides which webhook URLs may be
+//! subscribed.
+
+mod send;
+mod webhook;
+
+pub use send::{Error, Sender, DEFAULT_TIMEOUT};
+pub use webhook::{parse_webhook, WebhookError};
