@@ -721,6 +721,16 @@ impl FakeTelegram {
         self.shared.lock().sent.len()
     }
 
+    /// How many sends to `chat_id` were accepted (without copying them).
+    pub fn sent_count_to(&self, chat_id: i64) -> usize {
+        self.shared
+            .lock()
+            .sent
+            .iter()
+            .filter(|s| s.chat_id == chat_id)
+            .count()
+    }
+
     /// Every request, in the order they finished.
     pub fn requests(&self) -> Vec<RequestRecord> {
         self.shared.lock().requests.clone()
@@ -803,7 +813,7 @@ impl FakeTelegram {
     /// Waits until at least `n` sends to `chat_id` were accepted; returns that chat's sends.
     pub async fn wait_sent_to(&self, chat_id: i64, n: usize) -> Vec<Sent> {
         self.wait_until(&format!("{n} sends to chat {chat_id}"), |f| {
-            f.sent_to(chat_id).len() >= n
+            f.sent_count_to(chat_id) >= n
         })
         .await;
         self.sent_to(chat_id)
