@@ -12,3 +12,4 @@ mod render_props;
 mod render_snapshots;
 mod store;
 mod telegram;
+mod telegram_bot;

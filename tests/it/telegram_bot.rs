@@ -1,0 +1,1 @@
+//! Integration tests: the Telegram bot (commands and scheduled delivery) against the fake Bot API.
