@@ -178,14 +178,24 @@ impl Step {
 impl Scanner<'_> {
     fn segment(&mut self) -> Option<Range<usize>> {
         let text = self.text;
-        while let Some(c) = text[self.pos..].chars().next() {
+        let bytes = text.as_bytes();
+        // Most bytes are ASCII letters and spaces that decide nothing, so they are skipped
+        // without decoding; only a line break can start a paragraph break.
+        while let Some(&byte) = bytes.get(self.pos) {
             let here = self.pos;
-            let step = match c {
-                '.' => self.period(here),
-                '!' | '?' | '‽' | '؟' | '।' => self.exclamation(here),
-                '。' | '！' | '？' | '．' => self.ideographic(here),
-                c if c.is_whitespace() => self.whitespace(here),
-                c => Step::go_on(here + c.len_utf8()),
+            let step = match byte {
+                b'.' => self.period(here),
+                b'!' | b'?' => self.exclamation(here),
+                b'\n' | b'\r' => self.line_break(here),
+                _ if byte.is_ascii() => Step::go_on(here + 1),
+                // `pos` only ever moves by whole chars, so it is on a char boundary.
+                _ => match text[here..].chars().next() {
+                    Some('‽' | '؟' | '।') => self.exclamation(here),
+                    Some('。' | '！' | '？' | '．') => self.ideographic(here),
+                    Some('\u{2029}') => self.line_break(here),
+                    Some(c) => Step::go_on(here + c.len_utf8()),
+                    None => break,
+                },
             };
             self.pos = step.resume;
             if let Some((end, next_start)) = step.boundary {
@@ -256,9 +266,9 @@ impl Scanner<'_> {
         Step::split_at(skip_closers(text, run_end))
     }
 
-    /// Whitespace at `here`: a blank line ends the paragraph and so the sentence, whatever
+    /// A line break at `here`: a blank line ends the paragraph and so the sentence, whatever
     /// punctuation came before it (headings, lists).
-    fn whitespace(&self, here: usize) -> Step {
+    fn line_break(&self, here: usize) -> Step {
         let text = self.text;
         let mut run_end = here;
         let (mut line_feeds, mut returns, mut paragraph) = (0, 0, false);
