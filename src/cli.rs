@@ -3,6 +3,9 @@
 //! This is an edge of the program, so it uses `anyhow` with context; the library modules
 //! below it return typed errors.
 
+mod db;
+mod send;
+mod subscriptions;
 pub mod today;
 
 use std::path::PathBuf;
@@ -12,7 +15,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
+use crate::adapters::{telegram, Couriers};
 use crate::config::Config;
+use crate::delivery::engine::{Engine, Retry};
+use crate::delivery::pace::{Limits, Pace};
 use crate::source;
 use crate::store::Store;
 use crate::summarize::{llm, Backend};
@@ -33,7 +39,18 @@ pub struct Cli {
 pub enum Command {
     /// Print the digest of a day (no token needed).
     Today(today::Args),
+    /// Run one delivery pass now (every subscribed chat that has not got the day), then exit.
+    Send(send::Args),
+    /// List, add or remove subscriptions.
+    #[command(subcommand)]
+    Subscriptions(subscriptions::Args),
+    /// Inspect, export or import the database.
+    #[command(subcommand)]
+    Db(db::Args),
 }
+
+/// Most delivery jobs in flight in one pass: enough for the global rate to be the limit.
+pub const PASS_CONCURRENCY: usize = 4096;
 
 /// Runs a parsed command line. Errors are returned to `main`, which prints them on one line.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -41,6 +58,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     init_logging(&config);
     match cli.command {
         Command::Today(args) => today::run(&config, args).await,
+        Command::Send(args) => send::run(&config, args).await,
+        Command::Subscriptions(args) => subscriptions::run(&config, args).await,
+        Command::Db(args) => db::run(&config, args).await,
     }
 }
 
@@ -54,6 +74,73 @@ fn init_logging(config: &Config) {
         .with_writer(std::io::stderr)
         .with_target(false)
         .try_init();
+}
+
+/// Opens the store at `store.path`; says so when another paperboy holds it.
+pub fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Store::open(&config.store.path, config.store.cache_mb)
+        .with_context(|| format!("cannot open the store at {}", config.store.path.display()))
+}
+
+/// The couriers for the platforms with a token; `None` when there is none.
+pub fn couriers(config: &Config) -> anyhow::Result<Option<Couriers>> {
+    let mut couriers = Couriers::default();
+    if let Some(token) = &config.secrets.telegram_token {
+        couriers.telegram = Some(
+            telegram::Sender::new(token, &config.telegram.api_url, config.telegram.timeout)
+                .context("cannot set up Telegram")?,
+        );
+    }
+    Ok((!couriers.platforms().is_empty()).then_some(couriers))
+}
+
+/// Exit status 2 and the variables to set, for commands that need a platform.
+pub fn no_platform() -> ExitCode {
+    eprintln!(
+        "paperboy: no platform configured: set PAPERBOY_TELEGRAM_TOKEN (Telegram) or PAPERBOY_DISCORD_TOKEN (Discord)"
+    );
+    ExitCode::from(2)
+}
+
+/// The delivery engine as configured.
+pub fn engine(config: &Config, store: Store, couriers: Couriers) -> Engine<Couriers> {
+    let limits = Limits {
+        global_per_sec: config.telegram.global_per_sec,
+        per_chat_interval: config.telegram.per_chat_interval,
+        group_per_minute: config.telegram.group_per_minute,
+    };
+    let retry = Retry {
+        max_attempts: config.delivery.max_attempts,
+        backoff_base: config.delivery.backoff_base,
+        backoff_max: config.delivery.backoff_max,
+        failures_before_inactive: config.delivery.failures_before_inactive,
+        ..Retry::default()
+    };
+    Engine::new(store, couriers, Pace::new(limits), retry)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for SIGTERM; only Ctrl-C stops paperboy");
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// The HF client as configured.

@@ -202,8 +202,15 @@ impl<C: Courier> Engine<C> {
         let mut attempts = 0;
         let mut rate_limited = 0;
         let mut moves = 0;
+        // A stored photo file id can go stale (another bot token, a wiped cache on
+        // Telegram's side); when one is refused, the URL is tried before blaming the chat.
+        let mut use_cached_photo = true;
         loop {
-            let message = self.with_cached_photo(message)?;
+            let (message, is_cached_photo) = if use_cached_photo {
+                self.with_cached_photo(message)?
+            } else {
+                (message.clone(), false)
+            };
             self.pace.wait(chat).await;
             match self.courier.send(chat, &message).await {
                 Ok(receipt) => {
@@ -228,6 +235,10 @@ impl<C: Courier> Engine<C> {
                     }
                     tokio::time::sleep(self.backoff(attempts)).await;
                 }
+                Err(SendError::Permanent(reason)) if is_cached_photo => {
+                    tracing::warn!(chat = %chat, %reason, "stored photo file id refused; sending the URL");
+                    use_cached_photo = false;
+                }
                 Err(SendError::Permanent(reason)) => {
                     tracing::warn!(chat = %chat, %reason, "chat unreachable");
                     return Ok(Step::Unreachable(reason));
@@ -246,7 +257,8 @@ impl<C: Courier> Engine<C> {
     }
 
     /// A photo already uploaded once goes by its file id: Telegram then skips fetching it.
-    fn with_cached_photo(&self, message: &Outbound) -> Result<Outbound, store::Error> {
+    /// Returns the message to send and whether a stored file id was put in.
+    fn with_cached_photo(&self, message: &Outbound) -> Result<(Outbound, bool), store::Error> {
         if let Outbound::Telegram(Call::SendPhoto {
             photo,
             caption,
@@ -254,14 +266,15 @@ impl<C: Courier> Engine<C> {
         }) = message
         {
             if let Some(file_id) = self.store.photo_file_id(photo)? {
-                return Ok(Outbound::Telegram(Call::SendPhoto {
+                let cached = Outbound::Telegram(Call::SendPhoto {
                     photo: file_id,
                     caption: caption.clone(),
                     parse_mode: *parse_mode,
-                }));
+                });
+                return Ok((cached, true));
             }
         }
-        Ok(message.clone())
+        Ok((message.clone(), false))
     }
 
     fn backoff(&self, attempt: u32) -> Duration {

@@ -74,14 +74,19 @@ pub async fn run_once<C: Courier + 'static>(
     backend: &Backend,
     options: &Options,
 ) -> Result<Report, Error> {
-    let subscriptions: Vec<Subscription> = engine
-        .store
-        .subscriptions()?
-        .into_iter()
-        .filter(|s| s.is_active)
-        .filter(|s| options.platforms.contains(&s.chat.platform()))
-        .filter(|s| options.only.as_ref().is_none_or(|c| *c == s.chat))
-        .collect();
+    // Read lazily and keep only the chats that could be due: a large, idle store is never
+    // held in memory.
+    let mut subscriptions: Vec<Subscription> = Vec::new();
+    for sub in engine.store.subscriptions_iter() {
+        let sub = sub?;
+        let wanted = sub.is_active
+            && options.platforms.contains(&sub.chat.platform())
+            && options.only.as_ref().is_none_or(|c| *c == sub.chat)
+            && (options.ignore_schedule || scheduler::due_slot(options.now, &sub).is_some());
+        if wanted {
+            subscriptions.push(sub);
+        }
+    }
 
     let mut days: HashMap<NaiveDate, Arc<Vec<Paper>>> = HashMap::new();
     let mut jobs: BTreeMap<DigestKey, Vec<ChatRef>> = BTreeMap::new();

@@ -1,0 +1,43 @@
+//! One courier for every configured platform, so one engine (one ledger, one pass) serves
+//! Telegram and Discord chats alike.
+
+use crate::delivery::{Courier, Outbound, Receipt, SendError};
+use crate::domain::{ChatRef, Platform};
+
+use super::telegram;
+
+/// The platforms paperboy can reach in this process. A chat whose platform is not
+/// configured gets a transient error (its job waits; nothing is marked failed), but the
+/// delivery pass does not schedule such chats in the first place.
+#[derive(Debug, Clone, Default)]
+pub struct Couriers {
+    pub telegram: Option<telegram::Sender>,
+}
+
+impl Couriers {
+    /// The platforms with a courier.
+    pub fn platforms(&self) -> Vec<Platform> {
+        let mut platforms = Vec::new();
+        if self.telegram.is_some() {
+            platforms.push(Platform::Telegram);
+        }
+        platforms
+    }
+}
+
+impl Courier for Couriers {
+    async fn send(&self, chat: &ChatRef, message: &Outbound) -> Result<Receipt, SendError> {
+        let not_configured = |platform: Platform| {
+            Err(SendError::Transient(format!(
+                "{platform} is not configured in this process"
+            )))
+        };
+        match chat.platform() {
+            Platform::Telegram => match &self.telegram {
+                Some(sender) => sender.send(chat, message).await,
+                None => not_configured(Platform::Telegram),
+            },
+            platform @ (Platform::Discord | Platform::DiscordWebhook) => not_configured(platform),
+        }
+    }
+}
