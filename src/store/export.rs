@@ -302,7 +302,8 @@ mod tests {
     #[test]
     fn refuses_unknown_files_without_writing() {
         let store = Store::temporary().unwrap();
-        let cases: &[(&str, fn(&Error) -> bool)] = &[
+        type Expect = fn(&Error) -> bool;
+        let cases: &[(&str, Expect)] = &[
             (
                 r#"{"format":"other","version":1,"records":{}}"#,
                 |e| matches!(e, Error::ImportFormat { found: Some(f) } if f == "other"),
