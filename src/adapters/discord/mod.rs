@@ -5,8 +5,15 @@
 //! channels, threads, DMs and webhooks; [`parse_webhook`] decides which webhook URLs may be
 //! subscribed.
 
+mod gateway;
+mod interaction;
 mod send;
 mod webhook;
 
+pub use gateway::{defaults, run};
+pub use interaction::{
+    command_from_interaction, invite_url, may_manage, suggest_languages, suggest_timezones,
+    Invocation, InvocationError, OptionValue, BOT_PERMISSIONS,
+};
 pub use send::{Error, Sender, DEFAULT_TIMEOUT};
 pub use webhook::{parse_webhook, WebhookError};

@@ -250,18 +250,24 @@ impl Sender {
         if let Some(until) = hold {
             tokio::time::sleep_until(until).await;
         }
+        let unreachable = |e: String| Failure::transient(format!("cannot reach discord: {e}"));
         let response = match &http.ratelimiter {
-            Some(ratelimiter) => ratelimiter.perform(request).await,
-            None => match request
-                .build(&self.client, http.token(), http.proxy.as_deref())
-                .and_then(|builder| builder.build().map_err(Into::into))
-            {
-                Ok(built) => self.client.execute(built).await.map_err(Into::into),
-                Err(e) => Err(e),
-            },
+            Some(ratelimiter) => ratelimiter
+                .perform(request)
+                .await
+                .map_err(|e| unreachable(e.to_string()))?,
+            None => {
+                let built = request
+                    .build(&self.client, http.token(), http.proxy.as_deref())
+                    .map_err(|e| unreachable(e.to_string()))?
+                    .build()
+                    .map_err(|e| unreachable(without_url(&e)))?;
+                self.client
+                    .execute(built)
+                    .await
+                    .map_err(|e| unreachable(without_url(&e)))?
+            }
         };
-        let response =
-            response.map_err(|e| Failure::transient(format!("cannot reach discord: {e}")))?;
         let result = read(response, target).await;
         if let Err(failure) = &result {
             match &failure.error {
