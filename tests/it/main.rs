@@ -5,6 +5,7 @@
 mod support;
 
 mod cli;
+mod crash;
 mod discord;
 mod hf_client;
 mod llm;
