@@ -691,65 +691,92 @@ mod tests {
         assert_eq!(summary.key_points.len(), 3);
     }
 
-    /// Every paper of a recorded day: 3-4 points, each a sentence of its abstract or a cut
-    /// prefix of one, in order, within the length budget.
-    #[test]
-    fn every_recorded_paper_gets_three_or_four_quoted_points() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/fixtures/hf/daily_papers_2026-06-12.json"
+    /// The papers of a recorded API response, read with `serde_json::Value` so that this
+    /// test does not depend on the HF client's own types.
+    fn recorded(file: &str) -> Vec<Paper> {
+        let path = format!(
+            "{}/../shared/fixtures/hf/{file}",
+            env!("CARGO_MANIFEST_DIR")
         );
-        let json = std::fs::read_to_string(path).expect("the recorded day is readable");
+        let json = std::fs::read_to_string(&path).expect("the recorded day is readable");
         let items: serde_json::Value =
             serde_json::from_str(&json).expect("the recorded day is JSON");
         let items = items.as_array().expect("the recorded day is an array");
-        assert_eq!(items.len(), 30);
-        for item in items {
-            let p = &item["paper"];
-            let text = |key: &str| p[key].as_str().map(str::to_string);
-            let mut paper = Paper {
-                id: text("id").expect("every paper has an id"),
-                title: text("title").expect("every paper has a title"),
-                abstract_text: text("summary").expect("every paper has an abstract"),
-                ai_summary: text("ai_summary"),
-                ai_keywords: p["ai_keywords"]
-                    .as_array()
-                    .map(|k| {
-                        k.iter()
-                            .filter_map(|k| k.as_str().map(str::to_string))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                ..sample::paper("", 0)
-            };
-            let ai_summary = paper.ai_summary.clone().expect("this day has ai summaries");
-            let sentences = sentence::split(&paper.abstract_text);
+        items
+            .iter()
+            .map(|item| {
+                let p = &item["paper"];
+                let text = |key: &str| p[key].as_str().map(str::to_string);
+                Paper {
+                    id: text("id").expect("every paper has an id"),
+                    title: text("title").expect("every paper has a title"),
+                    abstract_text: text("summary").expect("every paper has an abstract"),
+                    ai_summary: text("ai_summary"),
+                    ai_keywords: p["ai_keywords"]
+                        .as_array()
+                        .map(|k| {
+                            k.iter()
+                                .filter_map(|k| k.as_str().map(str::to_string))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    ..sample::paper("", 0)
+                }
+            })
+            .collect()
+    }
 
+    /// 3-4 points, each a sentence of the abstract or a cut prefix of one, in order, within
+    /// the length budget; the abstract unchanged.
+    #[track_caller]
+    fn assert_quoted_points(paper: &Paper, summary: &Summary) {
+        let sentences = sentence::split(&paper.abstract_text);
+        let points = &summary.key_points;
+        assert!((3..=4).contains(&points.len()), "{}: {points:?}", paper.id);
+        let at = positions(points, &sentences);
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{}: {at:?}", paper.id);
+        assert!(points.iter().all(|k| k.chars().count() <= KEY_POINT_CHARS));
+        assert_eq!(summary.abstract_text, paper.abstract_text);
+    }
+
+    #[test]
+    fn every_recorded_paper_gets_three_or_four_quoted_points() {
+        let papers = recorded("daily_papers_2026-06-12.json");
+        assert_eq!(papers.len(), 30);
+        for mut paper in papers {
+            let ai_summary = paper.ai_summary.clone().expect("this day has ai summaries");
             let summary = summarize(&paper);
-            assert!(
-                (3..=4).contains(&summary.key_points.len()),
-                "{}: {:?}",
-                paper.id,
-                summary.key_points
-            );
-            let at = positions(&summary.key_points, &sentences);
-            assert!(at.windows(2).all(|w| w[0] < w[1]), "{}: {at:?}", paper.id);
-            assert!(summary
-                .key_points
-                .iter()
-                .all(|k| k.chars().count() <= KEY_POINT_CHARS));
+            assert_quoted_points(&paper, &summary);
             assert_eq!(summary.summary, clip(&ai_summary, SUMMARY_CHARS));
-            assert_eq!(summary.abstract_text, paper.abstract_text);
 
             // Without HF's summary, one of the abstract's own sentences stands in.
             paper.ai_summary = None;
             let summary = summarize(&paper);
+            assert_quoted_points(&paper, &summary);
+            let sentences = sentence::split(&paper.abstract_text);
             assert!(
                 sentences.iter().any(|s| quotes(&summary.summary, s)),
                 "{}: {}",
                 paper.id,
                 summary.summary
             );
+        }
+    }
+
+    #[test]
+    fn recorded_papers_without_ai_fields_are_summarized_from_the_abstract() {
+        let papers = [
+            recorded("daily_papers_2026-07-31_partial.json"),
+            recorded("daily_papers_latest_limit3.json"),
+        ]
+        .concat();
+        assert_eq!(papers.len(), 8);
+        for paper in papers {
+            assert!(paper.ai_summary.is_none() && paper.ai_keywords.is_empty());
+            let summary = summarize(&paper);
+            assert_quoted_points(&paper, &summary);
+            let sentences = sentence::split(&paper.abstract_text);
+            assert!(sentences.iter().any(|s| quotes(&summary.summary, s)));
         }
     }
 
