@@ -320,7 +320,8 @@ mod tests {
     #[test]
     fn japanese_and_chinese_are_told_apart() {
         let ja = "大規模言語モデルは、プロンプトによってゼロショットの誤りを修正する能力が限られている。";
-        let zh = "大型语言模型通过提示纠正零样本错误的能力有限，其性能与任务定义的熟悉程度密切相关。";
+        let zh =
+            "大型语言模型通过提示纠正零样本错误的能力有限，其性能与任务定义的熟悉程度密切相关。";
         assert_eq!(check(ja, lang("ja")), Ok(()));
         assert_eq!(check(zh, lang("zh")), Ok(()));
         assert!(check(zh, lang("ja")).is_err(), "Chinese is not Japanese");
@@ -379,7 +380,11 @@ mod tests {
         for (code, text) in samples {
             for (other, _) in samples {
                 let result = check(text, lang(other));
-                assert_eq!(result.is_ok(), code == other, "{code} text as {other}: {result:?}");
+                assert_eq!(
+                    result.is_ok(),
+                    code == other,
+                    "{code} text as {other}: {result:?}"
+                );
             }
             assert!(check(text, Language::KOREAN).is_err(), "{code} as ko");
         }
@@ -395,7 +400,10 @@ mod tests {
     #[test]
     fn a_terse_field_passes_but_a_foreign_one_does_not() {
         let de = lang("de");
-        assert_eq!(check_field("Zero-Shot-Fehler kaum korrigierbar", de), Ok(()));
+        assert_eq!(
+            check_field("Zero-Shot-Fehler kaum korrigierbar", de),
+            Ok(())
+        );
         assert!(check("Zero-Shot-Fehler kaum korrigierbar", de).is_err());
         assert!(check_field(ENGLISH, de).is_err());
         // Non-Latin fields are checked in full.
