@@ -3,7 +3,9 @@
 //! This is an edge of the program, so it uses `anyhow` with context; the library modules
 //! below it return typed errors.
 
+mod bots;
 mod db;
+mod run;
 mod send;
 mod subscriptions;
 pub mod today;
@@ -39,6 +41,8 @@ pub struct Cli {
 pub enum Command {
     /// Print the digest of a day (no token needed).
     Today(today::Args),
+    /// Run the bots and the scheduler until SIGINT or SIGTERM.
+    Run,
     /// Run one delivery pass now (every subscribed chat that has not got the day), then exit.
     Send(send::Args),
     /// List, add or remove subscriptions.
@@ -58,6 +62,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     init_logging(&config);
     match cli.command {
         Command::Today(args) => today::run(&config, args).await,
+        Command::Run => run::run(&config).await,
         Command::Send(args) => send::run(&config, args).await,
         Command::Subscriptions(args) => subscriptions::run(&config, args).await,
         Command::Db(args) => db::run(&config, args).await,
@@ -72,6 +77,7 @@ fn init_logging(config: &Config) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }
