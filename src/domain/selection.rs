@@ -15,7 +15,7 @@ pub fn top(papers: &[Paper], n: usize) -> Vec<Paper> {
         .iter()
         .filter(|p| seen.insert(p.id.as_str()))
         .collect();
-    unique.sort_by(|a, b| b.upvotes.cmp(&a.upvotes));
+    unique.sort_by_key(|p| std::cmp::Reverse(p.upvotes));
     unique.into_iter().take(n).cloned().collect()
 }
 
