@@ -176,11 +176,17 @@ pub fn summarizer(config: &Config, store: Option<Store>) -> anyhow::Result<Backe
         config.llm.timeout,
         config.llm.max_concurrency,
     )
-    .context("cannot build the LLM client")?;
-    let model = llm::Llm::new(client, config.llm.model.clone())
+    .context("cannot build the LLM client")?
+    .with_retry(llm::RetryPolicy {
+        attempts: usize::try_from(config.llm.max_attempts).unwrap_or(1),
+        backoff: config.llm.backoff_base,
+        ..llm::RetryPolicy::default()
+    });
+    let mut model = llm::Llm::new(client, config.llm.model.clone())
         .with_daily_token_budget(config.llm.daily_token_budget.unwrap_or(0))
         .with_temperature(config.llm.temperature as f32);
-    // The store-backed cache is wired in with the LLM cache work.
-    drop(store);
+    if let Some(store) = store {
+        model = model.with_store(store);
+    }
     Ok(Backend::Llm(model))
 }
