@@ -21,7 +21,7 @@
 //! - a payload that fails [`render::discord::check`] is never sent: it is a bug, reported as
 //!   permanent.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -75,8 +75,9 @@ pub struct Sender {
 
 #[derive(Debug, Default)]
 struct State {
-    /// Channels and webhooks that answered 404: deleted, and ids are never reused.
-    gone: HashSet<ChatRef>,
+    /// Channels and webhooks that answered 404, with that answer: deleted, and ids are never
+    /// reused.
+    gone: HashMap<ChatRef, String>,
     /// `user id -> DM channel id`, so a DM costs one request after the first.
     dm_channels: HashMap<u64, u64>,
     /// A global 429 holds every bot-token request until then.
@@ -138,10 +139,9 @@ impl Sender {
                 "refusing to send a payload Discord would reject (a paperboy bug): {problem}"
             )));
         }
-        if self.lock().gone.contains(chat) {
+        if let Some(reason) = self.lock().gone.get(chat) {
             return Err(SendError::Permanent(format!(
-                "{} answered 404 before: it was deleted",
-                describe(chat)
+                "{reason}, answered earlier; not asked again"
             )));
         }
         let body = serde_json::to_vec(message)
@@ -162,9 +162,9 @@ impl Sender {
                 photo_file_id: None,
             }),
             Err(Failure { error, gone, .. }) => {
-                if gone {
-                    tracing::warn!(chat = %describe(chat), "discord says the chat no longer exists; not asking again");
-                    self.lock().gone.insert(chat.clone());
+                if let (true, SendError::Permanent(reason)) = (gone, &error) {
+                    tracing::warn!(chat = %describe(chat), %reason, "discord says the chat no longer exists; not asking again");
+                    self.lock().gone.insert(chat.clone(), reason.clone());
                 }
                 Err(error)
             }
@@ -509,9 +509,10 @@ pub(crate) fn describe(chat: &ChatRef) -> String {
     match chat {
         ChatRef::DiscordWebhook { url } => match Url::parse(url) {
             Ok(u) => format!(
-                "discord-webhook:{}://{}{}",
+                "discord-webhook:{}://{}{}{}",
                 u.scheme(),
                 u.host_str().unwrap_or_default(),
+                u.port().map(|p| format!(":{p}")).unwrap_or_default(),
                 redacted(u.path())
             ),
             Err(_) => "discord-webhook:(unparsable)".to_string(),

@@ -1,1 +1,0 @@
-//! A loopback fake of the Discord REST API.
