@@ -17,7 +17,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use crate::adapters::{telegram, Couriers};
+use crate::adapters::{discord, telegram, Couriers};
 use crate::config::Config;
 use crate::delivery::engine::{Engine, Retry};
 use crate::delivery::pace::{Limits, Pace};
@@ -88,8 +88,9 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
         .with_context(|| format!("cannot open the store at {}", config.store.path.display()))
 }
 
-/// The couriers for the platforms with a token; `None` when there is none.
-pub fn couriers(config: &Config) -> anyhow::Result<Option<Couriers>> {
+/// The couriers this configuration allows, or `None` (after saying which variables to
+/// set) when nothing can be delivered: no platform token and no Discord webhook subscribed.
+pub fn couriers(config: &Config, store: &Store) -> anyhow::Result<Option<Couriers>> {
     let mut couriers = Couriers::default();
     if let Some(token) = &config.secrets.telegram_token {
         couriers.telegram = Some(
@@ -97,7 +98,15 @@ pub fn couriers(config: &Config) -> anyhow::Result<Option<Couriers>> {
                 .context("cannot set up Telegram")?,
         );
     }
-    Ok((!couriers.platforms().is_empty()).then_some(couriers))
+    // Webhooks need no token, so the Discord sender always exists.
+    couriers.discord = Some(discord::Sender::from_config(config).context("cannot set up Discord")?);
+    let has_webhooks = store
+        .subscriptions_iter()
+        .filter_map(Result::ok)
+        .any(|s| s.is_active && s.chat.platform() == crate::domain::Platform::DiscordWebhook);
+    let has_token =
+        config.secrets.telegram_token.is_some() || config.secrets.discord_token.is_some();
+    Ok((has_token || has_webhooks).then_some(couriers))
 }
 
 /// Exit status 2 and the variables to set, for commands that need a platform.

@@ -4,7 +4,7 @@
 use crate::delivery::{Courier, Outbound, Receipt, SendError};
 use crate::domain::{ChatRef, Platform};
 
-use super::telegram;
+use super::{discord, telegram};
 
 /// The platforms paperboy can reach in this process. A chat whose platform is not
 /// configured gets a transient error (its job waits; nothing is marked failed), but the
@@ -12,6 +12,9 @@ use super::telegram;
 #[derive(Debug, Clone, Default)]
 pub struct Couriers {
     pub telegram: Option<telegram::Sender>,
+    /// Webhooks need no bot token, so this exists even without one; bot channels and DMs
+    /// need the token ([`discord::Sender::has_token`]).
+    pub discord: Option<discord::Sender>,
 }
 
 impl Couriers {
@@ -20,6 +23,12 @@ impl Couriers {
         let mut platforms = Vec::new();
         if self.telegram.is_some() {
             platforms.push(Platform::Telegram);
+        }
+        if let Some(discord) = &self.discord {
+            if discord.has_token() {
+                platforms.push(Platform::Discord);
+            }
+            platforms.push(Platform::DiscordWebhook);
         }
         platforms
     }
@@ -37,7 +46,10 @@ impl Courier for Couriers {
                 Some(sender) => sender.send(chat, message).await,
                 None => not_configured(Platform::Telegram),
             },
-            platform @ (Platform::Discord | Platform::DiscordWebhook) => not_configured(platform),
+            platform @ (Platform::Discord | Platform::DiscordWebhook) => match &self.discord {
+                Some(sender) => sender.send(chat, message).await,
+                None => not_configured(platform),
+            },
         }
     }
 }

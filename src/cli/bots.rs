@@ -5,20 +5,36 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::adapters::Couriers;
+use crate::adapters::{discord, Couriers};
 use crate::archive::Archive;
 use crate::config::Config;
 use crate::delivery::engine::Engine;
 use crate::summarize::Backend;
 
-/// Spawns each configured bot's command loop into `tasks`.
+/// Spawns each configured bot's command loop into `tasks`; each ends when `stop` turns true.
 pub fn spawn(
-    _config: &Config,
-    _tasks: &mut JoinSet<anyhow::Result<()>>,
-    _engine: &Arc<Engine<Couriers>>,
-    _archive: &Archive,
-    _backend: &Backend,
-    _stop: watch::Receiver<bool>,
+    config: &Config,
+    tasks: &mut JoinSet<anyhow::Result<()>>,
+    engine: &Arc<Engine<Couriers>>,
+    archive: &Archive,
+    backend: &Backend,
+    stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
+    if config.secrets.discord_token.is_some() {
+        let (config, store, archive, backend) = (
+            config.clone(),
+            engine.store.clone(),
+            archive.clone(),
+            backend.clone(),
+        );
+        let mut stop = stop.clone();
+        tasks.spawn(async move {
+            let stopped = async move {
+                // An error means the sender is gone, which also means stop.
+                let _ = stop.wait_for(|s| *s).await;
+            };
+            discord::run(&config, store, archive, backend, stopped).await
+        });
+    }
     Ok(())
 }

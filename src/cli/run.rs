@@ -30,10 +30,10 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(4);
 const PREPARE_AGAIN_AFTER: chrono::Duration = chrono::Duration::hours(1);
 
 pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
-    let Some(couriers) = super::couriers(config)? else {
+    let store = super::open_store(config)?;
+    let Some(couriers) = super::couriers(config, &store)? else {
         return Ok(super::no_platform());
     };
-    let store = super::open_store(config)?;
     let archive = Archive::new(store.clone(), super::hf_client(config)?);
     let backend = super::summarizer(config, Some(store.clone()))?;
     let platforms = couriers.platforms();

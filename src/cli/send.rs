@@ -30,10 +30,10 @@ pub struct Args {
 const EX_TEMPFAIL: u8 = 75;
 
 pub async fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
-    let Some(couriers) = super::couriers(config)? else {
+    let store = super::open_store(config)?;
+    let Some(couriers) = super::couriers(config, &store)? else {
         return Ok(super::no_platform());
     };
-    let store = super::open_store(config)?;
     let archive = crate::archive::Archive::new(store.clone(), super::hf_client(config)?);
     let backend = super::summarizer(config, Some(store.clone()))?;
     let platforms = couriers.platforms();

@@ -7,6 +7,7 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use chrono_tz::Tz;
 
+use crate::adapters::discord;
 use crate::config::Config;
 use crate::domain::subscription::parse_time_zone;
 use crate::domain::{ChatRef, DeliveryTime, Language, Subscription};
@@ -75,9 +76,11 @@ pub async fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
             top,
             lang,
         } => {
-            let chat = ChatRef::parse(&chat)?;
+            let mut chat = ChatRef::parse(&chat)?;
             if let ChatRef::DiscordWebhook { url } = &chat {
-                check_webhook(config, url)?;
+                // Only Discord's own webhook hosts (or the configured fake in tests): paperboy
+                // never posts to an arbitrary URL someone typed.
+                chat = discord::parse_webhook(url, config.discord.api_url.as_ref())?;
             }
             if matches!(chat, ChatRef::DiscordUser { .. }) {
                 bail!("discord-user chats receive alerts only; subscribe a channel or a webhook");
@@ -136,27 +139,4 @@ pub async fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Only Discord's own webhook hosts (or the configured fake in tests) are accepted, so
-/// paperboy never posts to an arbitrary URL someone typed.
-fn check_webhook(config: &Config, url: &str) -> anyhow::Result<()> {
-    let parsed = url::Url::parse(url).with_context(|| format!("{url:?} is not a URL"))?;
-    let host = parsed.host_str().unwrap_or_default();
-    let discord_host = matches!(
-        host,
-        "discord.com" | "discordapp.com" | "canary.discord.com" | "ptb.discord.com"
-    );
-    let is_official =
-        parsed.scheme() == "https" && discord_host && parsed.path().starts_with("/api/webhooks/");
-    let under_api_url = config
-        .discord
-        .api_url
-        .as_ref()
-        .is_some_and(|api| url.starts_with(api.as_str()));
-    if is_official || under_api_url {
-        Ok(())
-    } else {
-        bail!("refusing webhook {url}: only https://discord.com/api/webhooks/... URLs are accepted")
-    }
 }

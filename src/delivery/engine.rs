@@ -162,6 +162,14 @@ impl<C: Courier> Engine<C> {
                         .map_err(|e| fail(&chat, e))?;
                     return Ok(Outcome::Failed { reason, inactive });
                 }
+                Step::Gone(reason) => {
+                    self.make_inactive(&chat, InactiveReason::Removed)
+                        .map_err(|e| fail(&chat, e))?;
+                    return Ok(Outcome::Failed {
+                        reason,
+                        inactive: true,
+                    });
+                }
             }
         }
         self.store
@@ -194,6 +202,10 @@ impl<C: Courier> Engine<C> {
         Ok(match self.send_one(&mut chat, message).await? {
             Step::Sent => Ok(()),
             Step::GiveBack(reason) | Step::Unreachable(reason) => Err(reason),
+            Step::Gone(reason) => {
+                self.make_inactive(&chat, InactiveReason::Removed)?;
+                Err(reason)
+            }
         })
     }
 
@@ -243,6 +255,10 @@ impl<C: Courier> Engine<C> {
                     tracing::warn!(chat = %chat, %reason, "chat unreachable");
                     return Ok(Step::Unreachable(reason));
                 }
+                Err(SendError::Gone(reason)) => {
+                    tracing::warn!(chat = %chat, %reason, "chat gone; inactive, settings kept");
+                    return Ok(Step::Gone(reason));
+                }
                 Err(SendError::Migrated(to)) => {
                     moves += 1;
                     if moves > 2 {
@@ -288,6 +304,15 @@ impl<C: Courier> Engine<C> {
         exp.mul_f64(1.0 + jitter)
     }
 
+    /// Makes a chat inactive at once, keeping its settings.
+    fn make_inactive(&self, chat: &ChatRef, reason: InactiveReason) -> Result<(), store::Error> {
+        self.store.update_subscription(chat, |s| {
+            s.is_active = false;
+            s.inactive_reason = Some(reason.clone());
+        })?;
+        Ok(())
+    }
+
     /// Counts a permanent failure; returns true when it made the chat inactive.
     fn count_failure(&self, chat: &ChatRef, reason: &str) -> Result<bool, store::Error> {
         let limit = self.retry.failures_before_inactive.max(1);
@@ -311,4 +336,5 @@ enum Step {
     Sent,
     GiveBack(String),
     Unreachable(String),
+    Gone(String),
 }

@@ -43,6 +43,10 @@ pub enum SendError {
     /// reached now; count it, and make the chat inactive after a few in a row.
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The destination no longer exists (a deleted Discord channel or webhook): the chat is
+    /// made inactive at once, with its settings kept, and not asked again.
+    #[error("gone: {0}")]
+    Gone(String),
     /// The chat moved (a Telegram group became a supergroup): deliver there instead.
     #[error("chat moved to {0}")]
     Migrated(ChatRef),

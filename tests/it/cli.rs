@@ -315,3 +315,46 @@ async fn save_images_downloads_thumbnails_and_references_them() {
         );
     }
 }
+
+#[tokio::test]
+async fn korean_digest_through_an_llm_has_the_reference_layout() {
+    // Issue 6, acceptance 3: the recorded 30-paper day, --lang ko, against a loopback
+    // OpenAI-compatible fake.
+    let llm = crate::support::openai::FakeOpenAi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = paperboy(dir.path());
+    cmd.args([
+        "today",
+        "--input",
+        &recorded_path(),
+        "--lang",
+        "ko",
+        "--format",
+        "markdown",
+    ])
+    .env("PAPERBOY_LLM__BASE_URL", &llm.base_url)
+    .env("PAPERBOY_LLM_API_KEY", "sk-test");
+    let out = output(cmd).await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = stdout(&out);
+    assert!(
+        md.starts_with("# 2026-06-12 Daily Papers (Top 5)\n"),
+        "{md}"
+    );
+    assert!(md.contains("## 1. [EvoArena"), "{md}");
+    assert!(md.contains("**Upvotes**: 118"));
+    for heading in ["📌 요약", "📝 초록 (번역)", "🔑 핵심 포인트"] {
+        assert_eq!(md.matches(heading).count(), 5, "{heading}:\n{md}");
+    }
+    assert_eq!(llm.calls(), 5, "one call per paper");
+    // The content is Korean, not the English original.
+    let hangul = md
+        .chars()
+        .filter(|c| ('\u{AC00}'..='\u{D7A3}').contains(c))
+        .count();
+    assert!(hangul > 500, "only {hangul} Hangul syllables:\n{md}");
+    assert!(
+        !md.contains("(model unavailable"),
+        "no fallback expected:\n{md}"
+    );
+}

@@ -2,6 +2,9 @@
 //!
 //! Every fake server binds `127.0.0.1:0`; nothing here reaches the network.
 
+// The fakes build large JSON objects with `serde_json::json!`, which recurses deeply.
+#![recursion_limit = "256"]
+
 mod support;
 
 mod cli;

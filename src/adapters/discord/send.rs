@@ -140,7 +140,7 @@ impl Sender {
             )));
         }
         if let Some(reason) = self.lock().gone.get(chat) {
-            return Err(SendError::Permanent(format!(
+            return Err(SendError::Gone(format!(
                 "{reason}, answered earlier; not asked again"
             )));
         }
@@ -165,6 +165,7 @@ impl Sender {
                 if let (true, SendError::Permanent(reason)) = (gone, &error) {
                     tracing::warn!(chat = %describe(chat), %reason, "discord says the chat no longer exists; not asking again");
                     self.lock().gone.insert(chat.clone(), reason.clone());
+                    return Err(SendError::Gone(reason.clone()));
                 }
                 Err(error)
             }
