@@ -66,7 +66,7 @@ pub enum Outcome {
 /// The ledger could not be read or written: the job stops (sending without recording
 /// would risk duplicates after a crash).
 #[derive(Debug, thiserror::Error)]
-#[error("delivery to {chat} stopped: the store failed")]
+#[error("delivery to {} stopped: the store failed", chat.redacted())]
 pub struct StoreFailed {
     pub chat: ChatRef,
     #[source]
@@ -233,7 +233,7 @@ impl<C: Courier> Engine<C> {
                 }
                 Err(SendError::RetryAfter(wait)) => {
                     rate_limited += 1;
-                    tracing::warn!(chat = %chat, wait_ms = wait.as_millis() as u64, "rate limited by the platform");
+                    tracing::warn!(chat = %chat.redacted(), wait_ms = wait.as_millis() as u64, "rate limited by the platform");
                     if rate_limited > self.retry.max_rate_limited {
                         return Ok(Step::GiveBack(format!("rate limited {rate_limited} times")));
                     }
@@ -241,22 +241,22 @@ impl<C: Courier> Engine<C> {
                 }
                 Err(SendError::Transient(reason)) => {
                     attempts += 1;
-                    tracing::warn!(chat = %chat, attempt = attempts, %reason, "transient send failure");
+                    tracing::warn!(chat = %chat.redacted(), attempt = attempts, %reason, "transient send failure");
                     if attempts >= self.retry.max_attempts {
                         return Ok(Step::GiveBack(reason));
                     }
                     tokio::time::sleep(self.backoff(attempts)).await;
                 }
                 Err(SendError::Permanent(reason)) if is_cached_photo => {
-                    tracing::warn!(chat = %chat, %reason, "stored photo file id refused; sending the URL");
+                    tracing::warn!(chat = %chat.redacted(), %reason, "stored photo file id refused; sending the URL");
                     use_cached_photo = false;
                 }
                 Err(SendError::Permanent(reason)) => {
-                    tracing::warn!(chat = %chat, %reason, "chat unreachable");
+                    tracing::warn!(chat = %chat.redacted(), %reason, "chat unreachable");
                     return Ok(Step::Unreachable(reason));
                 }
                 Err(SendError::Gone(reason)) => {
-                    tracing::warn!(chat = %chat, %reason, "chat gone; inactive, settings kept");
+                    tracing::warn!(chat = %chat.redacted(), %reason, "chat gone; inactive, settings kept");
                     return Ok(Step::Gone(reason));
                 }
                 Err(SendError::Migrated(to)) => {
@@ -264,7 +264,7 @@ impl<C: Courier> Engine<C> {
                     if moves > 2 {
                         return Ok(Step::GiveBack(format!("chat moved {moves} times")));
                     }
-                    tracing::info!(from = %chat, to = %to, "chat migrated; moving its records");
+                    tracing::info!(from = %chat.redacted(), to = %to.redacted(), "chat migrated; moving its records");
                     self.store.move_chat(chat, &to)?;
                     *chat = to;
                 }
@@ -326,7 +326,7 @@ impl<C: Courier> Engine<C> {
             }
         })?;
         if became_inactive {
-            tracing::warn!(chat = %chat, %reason, "chat made inactive after repeated failures; settings kept");
+            tracing::warn!(chat = %chat.redacted(), %reason, "chat made inactive after repeated failures; settings kept");
         }
         Ok(became_inactive)
     }

@@ -204,20 +204,20 @@ pub async fn run_once<C: Courier + 'static>(
         };
         match outcome {
             Ok(Outcome::Delivered { chat, sent, .. }) => {
-                tracing::info!(chat = %chat, sent, "digest delivered");
+                tracing::info!(chat = %chat.redacted(), sent, "digest delivered");
                 report.delivered += 1;
                 report.messages_sent += sent;
             }
             Ok(Outcome::Retry { reason }) => {
-                tracing::warn!(chat = %chat, %reason, "delivery unfinished; next pass resumes it");
+                tracing::warn!(chat = %chat.redacted(), %reason, "delivery unfinished; next pass resumes it");
                 report.retry += 1;
             }
             Ok(Outcome::Failed { reason, inactive }) => {
-                tracing::warn!(chat = %chat, %reason, inactive, "delivery failed");
+                tracing::warn!(chat = %chat.redacted(), %reason, inactive, "delivery failed");
                 report.failed += 1;
             }
             Err(err) => {
-                tracing::error!(chat = %chat, error = %err, "delivery stopped");
+                tracing::error!(chat = %chat.redacted(), error = %err, "delivery stopped");
                 report.retry += 1;
             }
         }

@@ -125,6 +125,21 @@ impl ChatRef {
         }
     }
 
+    /// The text form for logs: a webhook's token (its last path segment) is replaced by
+    /// `***`, since anyone holding the URL can post to the channel.
+    pub fn redacted(&self) -> String {
+        match self {
+            ChatRef::DiscordWebhook { url } => {
+                let path = url.split('?').next().unwrap_or(url);
+                match path.rsplit_once('/') {
+                    Some((head, _token)) => format!("discord-webhook:{head}/***"),
+                    None => "discord-webhook:***".to_string(),
+                }
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// True for chats that are one person (alerts go only to those).
     ///
     /// Telegram gives private chats positive ids and groups and channels negative ones.
@@ -207,6 +222,18 @@ mod tests {
             let err = ChatRef::parse(s).unwrap_err();
             assert!(!err.to_string().is_empty());
         }
+    }
+
+    #[test]
+    fn redacted_hides_webhook_tokens_only() {
+        let hook =
+            ChatRef::parse("discord-webhook:https://discord.com/api/webhooks/1/SECRET?thread_id=5")
+                .unwrap();
+        assert_eq!(
+            hook.redacted(),
+            "discord-webhook:https://discord.com/api/webhooks/1/***"
+        );
+        assert_eq!(ChatRef::telegram(-5).redacted(), "telegram:-5");
     }
 
     #[test]
