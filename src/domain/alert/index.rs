@@ -12,9 +12,9 @@ use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::matcher::hits;
+use super::matcher::{first_field, push_reason, shown};
 use super::normalize::PaperText;
-use super::{matches_naive, AlertRule, ChatRef, Expr, Hit, Match, Term};
+use super::{matches_naive, AlertRule, ChatRef, Expr, Field, Hit};
 use crate::domain::Paper;
 
 /// At most this many required clauses are tracked per rule (one bit each). Rules have at most
@@ -24,16 +24,27 @@ const MAX_CLAUSES: usize = 32;
 
 /// Every rule of every person, ready to match papers against. Cheap to share between
 /// threads (`&self` everywhere); rebuild it when rules change.
+///
+/// With many rules the exact step is bound by memory, not arithmetic: each candidate is a
+/// different rule, far from the last one. So everything it needs is compiled into one small
+/// record per rule plus one contiguous run of steps, instead of chasing a syntax tree, an
+/// owner and a rule id through the heap.
 pub struct RuleIndex {
+    /// Sorted by owner, then rule id, so that one owner's matches are adjacent.
     entries: Vec<(ChatRef, usize, AlertRule)>,
     /// `None` only when the automaton could not be built (too large); matching then falls
     /// back to [`matches_naive`], slower but the same answers.
     automaton: Option<AhoCorasick>,
-    pattern_count: usize,
-    /// For each rule, the pattern id of each of its terms, in depth-first order.
-    term_patterns: Vec<Box<[u32]>>,
-    /// For each rule, the bits of all its required clauses; 0 for rules that require nothing.
-    required: Vec<u32>,
+    /// The distinct terms' searchable forms, by pattern id.
+    patterns: Vec<Box<str>>,
+    /// One record per entry, in the same order.
+    compiled: Vec<Compiled>,
+    /// The distinct owners, in order.
+    owners: Vec<ChatRef>,
+    /// Every rule's steps: its postfix evaluation, then what a match shows.
+    steps: Vec<Step>,
+    /// The terms as typed, which `Step::Show` ranges point into.
+    raws: String,
     /// For each pattern, the `(rule, clause bit)` pairs it satisfies: `postings[starts[p]..
     /// starts[p + 1]]`.
     starts: Vec<u32>,
@@ -42,45 +53,105 @@ pub struct RuleIndex {
     always: Vec<u32>,
 }
 
+/// What the exact step needs of one rule.
+#[derive(Debug, Clone, Copy)]
+struct Compiled {
+    rule_id: usize,
+    /// The bits of all its required clauses; 0 when it requires nothing.
+    required: u32,
+    /// Index into `RuleIndex::owners`.
+    owner: u32,
+    /// `steps[first..first + evaluate]` evaluates the rule; the next `show` steps are its
+    /// possible reasons.
+    first: u32,
+    evaluate: u32,
+    show: u32,
+}
+
+/// One step of a compiled rule. Evaluation runs on a stack of booleans; `Show` steps list
+/// the included terms and thresholds in the order [`AlertRule`]'s reasons visit them.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// Push whether the pattern occurs in one of the fields `bits`.
+    Term {
+        pattern: u32,
+        bits: u8,
+    },
+    /// Push whether the paper has at least this many upvotes.
+    Upvotes(u32),
+    Not,
+    /// Replace the top `n` values by their conjunction (`And`) or disjunction (`Or`).
+    And(u32),
+    Or(u32),
+    /// An included term: its pattern, its fields, its text as typed (a byte range of
+    /// `RuleIndex::raws`).
+    Show {
+        pattern: u32,
+        bits: u8,
+        raw: (u32, u32),
+    },
+    /// An included `upvotes>=`.
+    ShowUpvotes(u32),
+}
+
 impl RuleIndex {
     /// Indexes `(owner, rule id, rule)` entries. Rule ids are the caller's (the number a person
     /// sees in `/alert list`); they need not be unique across owners.
     pub fn build(rules: impl IntoIterator<Item = (ChatRef, usize, AlertRule)>) -> RuleIndex {
-        let entries: Vec<_> = rules.into_iter().collect();
+        let mut entries: Vec<_> = rules.into_iter().collect();
+        // Stable, so equal (owner, id) pairs keep their order, as in `matches_naive`.
+        entries.sort_by(|(a, i, _), (b, j, _)| (a, i).cmp(&(b, j)));
+
         let mut ids: HashMap<&str, u32> = HashMap::new();
         let mut patterns: Vec<&str> = Vec::new();
-        let mut term_patterns = Vec::with_capacity(entries.len());
-        for (_, _, rule) in &entries {
-            let mut mine = Vec::new();
+        let mut term_ids = Vec::new();
+        let mut owners: Vec<ChatRef> = Vec::new();
+        let mut compiled = Vec::with_capacity(entries.len());
+        let mut steps = Vec::new();
+        let mut raws = String::new();
+        let mut always = Vec::new();
+        let mut per_pattern: Vec<Vec<(u32, u32)>> = Vec::new();
+        for (r, (owner, rule_id, rule)) in entries.iter().enumerate() {
+            term_ids.clear();
             for_each_term(&rule.expr, &mut |pattern| {
                 let next = patterns.len() as u32;
                 let id = *ids.entry(pattern).or_insert(next);
                 if id == next {
                     patterns.push(pattern);
+                    per_pattern.push(Vec::new());
                 }
-                mine.push(id);
+                term_ids.push(id);
             });
-            term_patterns.push(mine.into_boxed_slice());
-        }
+            if owners.last() != Some(owner) {
+                owners.push(owner.clone());
+            }
 
-        let mut required = Vec::with_capacity(entries.len());
-        let mut always = Vec::new();
-        let mut per_pattern: Vec<Vec<(u32, u32)>> = vec![Vec::new(); patterns.len()];
-        for (r, ((_, _, rule), mine)) in entries.iter().zip(&term_patterns).enumerate() {
-            let mut clauses = clauses(&rule.expr, &mut 0, mine);
+            let mut clauses = clauses(&rule.expr, &mut 0, &term_ids);
             clauses.truncate(MAX_CLAUSES);
-            let mut all = 0u32;
+            let mut required = 0u32;
             for (c, clause) in clauses.iter().enumerate() {
                 let bit = 1u32 << c;
-                all |= bit;
+                required |= bit;
                 for &p in clause {
                     per_pattern[p as usize].push((r as u32, bit));
                 }
             }
-            if all == 0 {
+            if required == 0 {
                 always.push(r as u32);
             }
-            required.push(all);
+
+            let first = steps.len();
+            compile(&rule.expr, &mut 0, &term_ids, &mut steps);
+            let evaluate = steps.len() - first;
+            plan(&rule.expr, true, &mut 0, &term_ids, &mut raws, &mut steps);
+            compiled.push(Compiled {
+                rule_id: *rule_id,
+                required,
+                owner: owners.len().saturating_sub(1) as u32,
+                first: first as u32,
+                evaluate: evaluate as u32,
+                show: (steps.len() - first - evaluate) as u32,
+            });
         }
         let mut starts = Vec::with_capacity(patterns.len() + 1);
         let mut postings = Vec::with_capacity(per_pattern.iter().map(Vec::len).sum());
@@ -96,24 +167,30 @@ impl RuleIndex {
         let automaton = match automaton {
             Ok(automaton) => Some(automaton),
             Err(error) => {
-                tracing::warn!(%error, patterns = patterns.len(), "alert automaton not built, matching rule by rule");
+                tracing::warn!(
+                    %error,
+                    patterns = patterns.len(),
+                    "alert automaton not built, matching rule by rule"
+                );
                 None
             }
         };
-        let pattern_count = patterns.len();
+        let patterns = patterns.into_iter().map(Box::from).collect();
         RuleIndex {
             entries,
             automaton,
-            pattern_count,
-            term_patterns,
-            required,
+            patterns,
+            compiled,
+            owners,
+            steps,
+            raws,
             starts,
             postings,
             always,
         }
     }
 
-    /// The indexed entries, in the order given to [`RuleIndex::build`].
+    /// The indexed entries, sorted by owner and then rule id.
     pub fn rules(&self) -> &[(ChatRef, usize, AlertRule)] {
         &self.entries
     }
@@ -135,7 +212,7 @@ impl RuleIndex {
         let text = PaperText::new(paper);
 
         // Pass 1: in which fields does each pattern occur?
-        let mut masks = vec![0u8; self.pattern_count];
+        let mut masks = vec![0u8; self.patterns.len()];
         let mut seen = Vec::new();
         let Ok(found) = automaton.try_find_overlapping_iter(text.as_str()) else {
             // Only unsupported configurations fail, and this one (standard semantics,
@@ -151,35 +228,184 @@ impl RuleIndex {
         }
 
         // Pass 2: which rules had every required clause satisfied?
-        let mut satisfied = vec![0u32; self.entries.len()];
-        let mut touched = Vec::new();
+        let mut satisfied = vec![0u32; self.compiled.len()];
+        let mut candidates = Vec::new();
         for p in seen {
             let (from, to) = (self.starts[p] as usize, self.starts[p + 1] as usize);
             for &(rule, bit) in &self.postings[from..to] {
                 let s = &mut satisfied[rule as usize];
                 if *s == 0 {
-                    touched.push(rule);
+                    candidates.push(rule);
                 }
                 *s |= bit;
             }
         }
-        let candidates = touched
-            .into_iter()
-            .filter(|&r| satisfied[r as usize] == self.required[r as usize])
-            .chain(self.always.iter().copied());
+        candidates.retain(|&r| satisfied[r as usize] == self.compiled[r as usize].required);
+        candidates.extend_from_slice(&self.always);
+        // Entry order is owner order: sorting here groups each owner's matches.
+        candidates.sort_unstable();
 
-        // Pass 3: exact evaluation of the candidates only.
-        let mut matched: Vec<(usize, Match)> = Vec::new();
+        // Pass 3: exact evaluation of the candidates only, writing the hits as they come.
+        // Many rules share a term, so where a term sits among the keywords or authors is
+        // looked up once.
+        let mut located: HashMap<(u32, Field), Option<&str>> = HashMap::new();
+        let mut stack = Vec::with_capacity(MAX_CLAUSES);
+        let mut hits: Vec<Hit> = Vec::new();
+        let mut last_owner = None;
         for r in candidates {
-            let r = r as usize;
-            let (_, _, rule) = &self.entries[r];
-            let patterns = &self.term_patterns[r];
-            let mask = |n: usize, _: &Term| patterns.get(n).map_or(0, |&p| masks[p as usize]);
-            if rule.evaluate_with(paper.upvotes, mask) {
-                matched.push((r, rule.explain(&text, mask)));
+            let rule = &self.compiled[r as usize];
+            let first = rule.first as usize;
+            let middle = first + rule.evaluate as usize;
+            let end = middle + rule.show as usize;
+            if !run(
+                &self.steps[first..middle],
+                &masks,
+                paper.upvotes,
+                &mut stack,
+            ) {
+                continue;
+            }
+            if last_owner != Some(rule.owner) {
+                last_owner = Some(rule.owner);
+                hits.push(Hit {
+                    owner: self.owners[rule.owner as usize].clone(),
+                    rule_ids: Vec::with_capacity(1),
+                    reasons: Vec::with_capacity(2),
+                });
+            }
+            // Pushed above for this owner, if not earlier.
+            let Some(hit) = hits.last_mut() else { continue };
+            if hit.rule_ids.last() != Some(&rule.rule_id) {
+                hit.rule_ids.push(rule.rule_id);
+            }
+            for step in &self.steps[middle..end] {
+                match *step {
+                    Step::Show { pattern, bits, raw } => {
+                        let mask = masks.get(pattern as usize).copied().unwrap_or(0);
+                        let Some(field) = first_field(mask & bits) else {
+                            continue;
+                        };
+                        let raw = self.raws.get(raw.0 as usize..raw.1 as usize).unwrap_or("");
+                        let found = match field {
+                            Field::Keyword | Field::Author => {
+                                *located.entry((pattern, field)).or_insert_with(|| {
+                                    let pattern = self.patterns.get(pattern as usize);
+                                    shown(field, pattern.map_or("", |p| p), raw, &text)
+                                })
+                            }
+                            _ => shown(field, "", raw, &text),
+                        };
+                        if let Some(found) = found {
+                            push_reason(&mut hit.reasons, field, found);
+                        }
+                    }
+                    Step::ShowUpvotes(min) if paper.upvotes >= min => {
+                        push_reason(&mut hit.reasons, Field::Upvotes, &paper.upvotes.to_string());
+                    }
+                    _ => {}
+                }
             }
         }
-        hits(&self.entries, matched)
+        hits
+    }
+}
+
+/// Evaluates a compiled rule. Each step pops what its operands pushed, so the stack holds
+/// one value at the end.
+fn run(steps: &[Step], masks: &[u8], upvotes: u32, stack: &mut Vec<bool>) -> bool {
+    stack.clear();
+    for step in steps {
+        match *step {
+            Step::Term { pattern, bits } => {
+                stack.push(masks.get(pattern as usize).is_some_and(|m| m & bits != 0));
+            }
+            Step::Upvotes(min) => stack.push(upvotes >= min),
+            Step::Not => {
+                if let Some(top) = stack.last_mut() {
+                    *top = !*top;
+                }
+            }
+            Step::And(n) | Step::Or(n) => {
+                let at = stack.len().saturating_sub(n as usize);
+                let operands = &stack[at..];
+                let value = match step {
+                    Step::And(_) => operands.iter().all(|&v| v),
+                    _ => operands.iter().any(|&v| v),
+                };
+                stack.truncate(at);
+                stack.push(value);
+            }
+            Step::Show { .. } | Step::ShowUpvotes(_) => {}
+        }
+    }
+    stack.pop().unwrap_or(false)
+}
+
+/// Appends what a match of `expr` may show, in the order [`AlertRule`]'s reasons visit it:
+/// included terms and thresholds.
+fn plan(
+    expr: &Expr,
+    included: bool,
+    next_term: &mut usize,
+    patterns: &[u32],
+    raws: &mut String,
+    out: &mut Vec<Step>,
+) {
+    match expr {
+        Expr::Term(term) => {
+            let n = *next_term;
+            *next_term += 1;
+            if included {
+                let start = raws.len() as u32;
+                raws.push_str(&term.raw);
+                out.push(Step::Show {
+                    pattern: patterns.get(n).copied().unwrap_or(u32::MAX),
+                    bits: term.scope.bits(),
+                    raw: (start, raws.len() as u32),
+                });
+            }
+        }
+        Expr::Upvotes(min) => {
+            if included {
+                out.push(Step::ShowUpvotes(*min));
+            }
+        }
+        Expr::Not(x) => plan(x, false, next_term, patterns, raws, out),
+        Expr::And(xs) | Expr::Or(xs) => {
+            for x in xs {
+                plan(x, included, next_term, patterns, raws, out);
+            }
+        }
+    }
+}
+
+/// Appends the postfix form of `expr`; `patterns` maps term numbers to pattern ids.
+fn compile(expr: &Expr, next_term: &mut usize, patterns: &[u32], steps: &mut Vec<Step>) {
+    match expr {
+        Expr::Term(term) => {
+            let n = *next_term;
+            *next_term += 1;
+            steps.push(Step::Term {
+                // Every term has an id: `patterns` was filled from the same walk.
+                pattern: patterns.get(n).copied().unwrap_or(u32::MAX),
+                bits: term.scope.bits(),
+            });
+        }
+        Expr::Upvotes(min) => steps.push(Step::Upvotes(*min)),
+        Expr::Not(x) => {
+            compile(x, next_term, patterns, steps);
+            steps.push(Step::Not);
+        }
+        Expr::And(xs) | Expr::Or(xs) => {
+            for x in xs {
+                compile(x, next_term, patterns, steps);
+            }
+            let n = xs.len() as u32;
+            steps.push(match expr {
+                Expr::And(_) => Step::And(n),
+                _ => Step::Or(n),
+            });
+        }
     }
 }
 
@@ -187,7 +413,7 @@ impl std::fmt::Debug for RuleIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RuleIndex")
             .field("rules", &self.entries.len())
-            .field("patterns", &self.pattern_count)
+            .field("patterns", &self.patterns.len())
             .field("always", &self.always.len())
             .finish()
     }

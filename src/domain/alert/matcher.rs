@@ -1,8 +1,8 @@
 //! Exact evaluation of one rule against one paper, and the obvious rule-by-rule scan.
 //!
-//! Evaluation is written once, over a function that says in which fields a term occurs, so
-//! that [`RuleIndex`](super::RuleIndex) (which learns that from one automaton pass) and
-//! [`matches_naive`] (which searches for each term) cannot disagree on what a rule means.
+//! The syntax tree is evaluated here; [`RuleIndex`](super::RuleIndex) evaluates a compiled
+//! form of the same tree, and the reasons of a match are written here for both, so the two
+//! paths agree by construction where they can and by a property test where they cannot.
 
 use super::normalize::PaperText;
 use super::{AlertRule, ChatRef, Expr, Field, Hit, Match, Reason, Term};
@@ -17,13 +17,13 @@ impl AlertRule {
     pub(super) fn matches_text(&self, text: &PaperText<'_>) -> Option<Match> {
         // One substring search answers "is it in my scope": the scope's own field for
         // author: and org:, anywhere for the rest. The full mask is only needed for reasons.
-        let mut occurs = |_: usize, term: &Term| match term.scope.bits() {
+        let mut occurs = |term: &Term| match term.scope.bits() {
             Field::ALL_BITS if text.contains(&term.pattern) => Field::ALL_BITS,
             Field::ALL_BITS => 0,
             bit if text.contains_in(bit, &term.pattern) => bit,
             _ => 0,
         };
-        if !evaluate(&self.expr, text.paper.upvotes, &mut 0, &mut occurs) {
+        if !evaluate(&self.expr, text.paper.upvotes, &mut occurs) {
             return None;
         }
         Some(self.explain(text, |_, term| text.mask(&term.pattern)))
@@ -31,105 +31,106 @@ impl AlertRule {
 
     /// The reasons of a rule known to match; `mask` gives the fields each term (numbered in
     /// depth-first order) occurs in.
-    pub(super) fn explain(
-        &self,
-        text: &PaperText<'_>,
-        mut mask: impl FnMut(usize, &Term) -> u8,
-    ) -> Match {
-        let mut reasons = Vec::new();
-        collect_reasons(&self.expr, true, text, &mut 0, &mut mask, &mut reasons);
+    fn explain(&self, text: &PaperText<'_>, mask: impl FnMut(usize, &Term) -> u8) -> Match {
+        let mut reasons: Vec<Reason> = Vec::new();
+        self.for_each_reason(text, mask, |field, text| {
+            if !reasons.iter().any(|r| r.field == field && r.text == text) {
+                reasons.push(Reason {
+                    field,
+                    text: text.to_string(),
+                });
+            }
+        });
         Match { reasons }
     }
 
-    /// Evaluates with a caller's knowledge of where each term occurs.
-    pub(super) fn evaluate_with(
+    /// Calls `found` with each reason of a rule known to match, in the rule's order, repeats
+    /// included; `mask` gives the fields each term (numbered in depth-first order) occurs in.
+    pub(super) fn for_each_reason(
         &self,
-        upvotes: u32,
+        text: &PaperText<'_>,
         mut mask: impl FnMut(usize, &Term) -> u8,
-    ) -> bool {
-        evaluate(&self.expr, upvotes, &mut 0, &mut mask)
+        mut found: impl FnMut(Field, &str),
+    ) {
+        visit_reasons(&self.expr, true, text, &mut 0, &mut mask, &mut found);
     }
 }
 
-/// Every term is visited, in depth-first order, even when the answer is already known: terms
-/// are numbered by that order and the index looks them up by number.
-fn evaluate(
-    expr: &Expr,
-    upvotes: u32,
-    next_term: &mut usize,
-    mask: &mut impl FnMut(usize, &Term) -> u8,
-) -> bool {
+/// Evaluates the rule's tree; `occurs` says in which fields a term occurs.
+fn evaluate(expr: &Expr, upvotes: u32, occurs: &mut impl FnMut(&Term) -> u8) -> bool {
     match expr {
-        Expr::And(xs) => xs.iter().fold(true, |all, x| {
-            let hit = evaluate(x, upvotes, next_term, mask);
-            all && hit
-        }),
-        Expr::Or(xs) => xs.iter().fold(false, |any, x| {
-            let hit = evaluate(x, upvotes, next_term, mask);
-            any || hit
-        }),
-        Expr::Not(x) => !evaluate(x, upvotes, next_term, mask),
-        Expr::Term(term) => {
-            let n = *next_term;
-            *next_term += 1;
-            mask(n, term) & term.scope.bits() != 0
-        }
+        Expr::And(xs) => xs.iter().all(|x| evaluate(x, upvotes, occurs)),
+        Expr::Or(xs) => xs.iter().any(|x| evaluate(x, upvotes, occurs)),
+        Expr::Not(x) => !evaluate(x, upvotes, occurs),
+        Expr::Term(term) => occurs(term) & term.scope.bits() != 0,
         Expr::Upvotes(min) => upvotes >= *min,
     }
 }
 
-fn collect_reasons(
+/// Collects the reasons of the included terms that occur, numbering every term depth-first
+/// (the numbering [`RuleIndex`](super::RuleIndex) keeps its pattern ids in).
+fn visit_reasons(
     expr: &Expr,
     included: bool,
     text: &PaperText<'_>,
     next_term: &mut usize,
     mask: &mut impl FnMut(usize, &Term) -> u8,
-    reasons: &mut Vec<Reason>,
+    found: &mut impl FnMut(Field, &str),
 ) {
     match expr {
         Expr::And(xs) | Expr::Or(xs) => {
             for x in xs {
-                collect_reasons(x, included, text, next_term, mask, reasons);
+                visit_reasons(x, included, text, next_term, mask, found);
             }
         }
-        Expr::Not(x) => collect_reasons(x, false, text, next_term, mask, reasons),
+        Expr::Not(x) => visit_reasons(x, false, text, next_term, mask, found),
         Expr::Term(term) => {
             let n = *next_term;
             *next_term += 1;
             if included {
                 let bits = mask(n, term) & term.scope.bits();
-                if let Some(reason) = reason(term, bits, text) {
-                    if !reasons.contains(&reason) {
-                        reasons.push(reason);
-                    }
+                if let Some((field, shown)) = reason(term, bits, text) {
+                    found(field, shown);
                 }
             }
         }
         Expr::Upvotes(min) => {
             let upvotes = text.paper.upvotes;
             if included && upvotes >= *min {
-                reasons.push(Reason {
-                    field: Field::Upvotes,
-                    text: upvotes.to_string(),
-                });
+                found(Field::Upvotes, &upvotes.to_string());
             }
         }
     }
 }
 
 /// The reason for a term found in the fields `bits`: the first such field, in
-/// [`Field::SEARCHED`] order.
-fn reason(term: &Term, bits: u8, text: &PaperText<'_>) -> Option<Reason> {
-    let field = Field::SEARCHED
+/// [`Field::SEARCHED`] order, and what to show for it.
+fn reason<'a>(term: &'a Term, bits: u8, text: &PaperText<'a>) -> Option<(Field, &'a str)> {
+    let field = first_field(bits)?;
+    Some((field, shown(field, &term.pattern, &term.raw, text)?))
+}
+
+/// The first field of `bits` in [`Field::SEARCHED`] order: the one a reason names.
+pub(super) fn first_field(bits: u8) -> Option<Field> {
+    Field::SEARCHED
         .into_iter()
-        .find(|field| bits & field.bit() != 0)?;
-    let text = match field {
-        Field::Keyword => text.keyword_with(&term.pattern)?.to_string(),
-        Field::Author => text.author_with(&term.pattern)?.to_string(),
-        Field::Org => text.paper.organization.as_deref()?.trim().to_string(),
-        Field::Title | Field::Abstract | Field::Upvotes => term.raw.clone(),
-    };
-    Some(Reason { field, text })
+        .find(|field| bits & field.bit() != 0)
+}
+
+/// What a reason shows for a term (`raw` as typed, searched as `pattern`) found in `field`:
+/// the paper's own keyword, author name or organisation, else the term as typed.
+pub(super) fn shown<'a>(
+    field: Field,
+    pattern: &str,
+    raw: &'a str,
+    text: &PaperText<'a>,
+) -> Option<&'a str> {
+    match field {
+        Field::Keyword => text.keyword_with(pattern),
+        Field::Author => text.author_with(pattern),
+        Field::Org => Some(text.paper.organization.as_deref()?.trim()),
+        Field::Title | Field::Abstract | Field::Upvotes => Some(raw),
+    }
 }
 
 /// Checks every rule against the paper, one after the other.
@@ -146,7 +147,7 @@ pub fn matches_naive(rules: &[(ChatRef, usize, AlertRule)], paper: &Paper) -> Ve
     hits(rules, matched)
 }
 
-/// One [`Hit`] per owner, owners in order, from `(entry index, match)` pairs.
+/// One [`Hit`] per owner, owners in order, from `(entry index, match)` pairs in any order.
 pub(super) fn hits(
     rules: &[(ChatRef, usize, AlertRule)],
     mut matched: Vec<(usize, Match)>,
@@ -156,33 +157,56 @@ pub(super) fn hits(
         let (owner_b, id_b, _) = &rules[*b];
         (owner_a, id_a, a).cmp(&(owner_b, id_b, b))
     });
+    group(rules, matched)
+}
+
+/// [`hits`] for pairs already ordered by owner, rule id and entry index.
+fn group(rules: &[(ChatRef, usize, AlertRule)], matched: Vec<(usize, Match)>) -> Vec<Hit> {
     let mut out: Vec<Hit> = Vec::new();
     for (i, found) in matched {
         let (owner, rule_id, _) = &rules[i];
-        let hit = match out.last_mut() {
-            Some(hit) if hit.owner == *owner => hit,
-            _ => {
-                out.push(Hit {
-                    owner: owner.clone(),
-                    rule_ids: Vec::new(),
-                    reasons: Vec::new(),
-                });
-                // Just pushed.
-                let Some(hit) = out.last_mut() else { continue };
-                hit
-            }
-        };
-        if hit.rule_ids.last() != Some(rule_id) {
-            hit.rule_ids.push(*rule_id);
-        }
+        let hit = hit_for(&mut out, owner, *rule_id);
         for reason in found.reasons {
-            let reason = reason.to_string();
-            if !hit.reasons.contains(&reason) {
-                hit.reasons.push(reason);
-            }
+            push_reason(&mut hit.reasons, reason.field, &reason.text);
         }
     }
     out
+}
+
+/// The hit of `owner` with `rule_id` noted in it: the last one of `out` when it is that
+/// owner's (matches come ordered by owner), else a new one.
+fn hit_for<'h>(out: &'h mut Vec<Hit>, owner: &ChatRef, rule_id: usize) -> &'h mut Hit {
+    if out.last().is_none_or(|hit| hit.owner != *owner) {
+        out.push(Hit {
+            owner: owner.clone(),
+            rule_ids: Vec::with_capacity(1),
+            reasons: Vec::with_capacity(2),
+        });
+    }
+    let last = out.len() - 1;
+    let hit = &mut out[last];
+    if hit.rule_ids.last() != Some(&rule_id) {
+        hit.rule_ids.push(rule_id);
+    }
+    hit
+}
+
+/// Appends `field: text` (the [`Reason`] Display form) unless it is already there.
+pub(super) fn push_reason(lines: &mut Vec<String>, field: Field, text: &str) {
+    let field = field.as_str();
+    let same = |line: &String| {
+        line.len() == field.len() + 2 + text.len()
+            && line.starts_with(field)
+            && line.ends_with(text)
+            && line[field.len()..].starts_with(": ")
+    };
+    if !lines.iter().any(same) {
+        let mut line = String::with_capacity(field.len() + 2 + text.len());
+        line.push_str(field);
+        line.push_str(": ");
+        line.push_str(text);
+        lines.push(line);
+    }
 }
 
 #[cfg(test)]
