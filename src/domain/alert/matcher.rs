@@ -389,6 +389,15 @@ mod tests {
     }
 
     #[test]
+    fn rules_know_whether_they_wait_for_upvotes() {
+        assert!(AlertRule::parse("llm upvotes>=5").unwrap().has_upvotes());
+        assert!(AlertRule::parse("llm -(upvotes>=5 OR x)")
+            .unwrap()
+            .has_upvotes());
+        assert!(!AlertRule::parse("llm author:x").unwrap().has_upvotes());
+    }
+
+    #[test]
     fn naive_scan_groups_by_owner() {
         let alice = ChatRef::telegram(1);
         let bob = ChatRef::telegram(2);

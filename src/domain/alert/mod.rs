@@ -12,7 +12,8 @@
 //! binds tighter than the spaces: `diffusion OR flow video` is `(diffusion OR flow) video`);
 //! parentheses; `-term` or `-"phrase"` excludes; `author:Name`, `author:"Full Name"`,
 //! `org:name`, `org:"Full Name"`; `upvotes>=N`. Matching is case-insensitive, on word
-//! boundaries, and tolerant of hyphens and simple plurals (see [`normalize`]).
+//! boundaries, and tolerant of hyphens and simple plurals: `models`, `processes` and
+//! `studies` fold to their singular, for rules and papers alike (normalize.rs).
 
 mod index;
 mod matcher;
@@ -59,7 +60,7 @@ struct Term {
     /// As the user typed it, without quotes and with runs of spaces made one: shown back in
     /// rule lists and in reasons.
     raw: String,
-    /// The searchable form, ` w1 w2 ` (see [`normalize`]).
+    /// The searchable form, ` w1 w2 `, from the normalisation shared with paper text.
     pattern: String,
 }
 
