@@ -691,7 +691,7 @@ fn main() {
         group
             .sampling_mode(SamplingMode::Flat)
             .warm_up_time(Duration::from_millis(1))
-            .measurement_time(Duration::from_secs(20));
+            .measurement_time(Duration::from_secs(16));
         group.bench_function("naive_scan", |b| {
             b.iter_custom(|iters| {
                 let started = Instant::now();
