@@ -22,6 +22,7 @@ mod summaries;
 mod tree;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use tracing::warn;
@@ -75,6 +76,25 @@ struct Inner {
     trees: Vec<sled::Tree>,
     /// Where the database lives, for messages; `None` for a temporary store.
     path: Option<PathBuf>,
+    durability: Durability,
+}
+
+/// Group commit for [`Store::flush`].
+///
+/// sled runs `flush_async` on its small IO thread pool, and the log buffers a flush waits
+/// for are written by that same pool: with many flushes at once (one per chat in a busy
+/// delivery pass) every pool thread ends up waiting and none is left to write, a deadlock.
+/// So one flush runs at a time, and it makes durable every write made before it started:
+/// callers that arrive meanwhile are served by the next flush, or return at once when an
+/// earlier one already covered them.
+#[derive(Default)]
+struct Durability {
+    /// Tickets handed out; a caller takes one after its writes.
+    requested: AtomicU64,
+    /// Every ticket up to this one is on disk.
+    done: AtomicU64,
+    /// One flush at a time.
+    gate: tokio::sync::Mutex<()>,
 }
 
 /// A database error, opaque so that no sled type leaves this module.
@@ -231,7 +251,12 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()
             .map_err(Error::db("open trees"))?;
         let store = Store {
-            inner: Arc::new(Inner { db, trees, path }),
+            inner: Arc::new(Inner {
+                db,
+                trees,
+                path,
+                durability: Durability::default(),
+            }),
         };
         meta::migrate(&store)?;
         Ok(store)
@@ -239,13 +264,25 @@ impl Store {
 
     /// Writes everything to disk. sled flushes on its own every 500 ms; call this where a
     /// write must survive a crash that comes sooner.
+    ///
+    /// Concurrent callers share flushes (group commit, see `Durability`): each waits until
+    /// a flush that started after its writes has finished.
     pub async fn flush(&self) -> Result<(), Error> {
+        let durability = &self.inner.durability;
+        let ticket = durability.requested.fetch_add(1, Ordering::SeqCst) + 1;
+        let _gate = durability.gate.lock().await;
+        if durability.done.load(Ordering::SeqCst) >= ticket {
+            return Ok(());
+        }
+        // Every ticket handed out so far was taken after its writes: this flush covers them.
+        let covered = durability.requested.load(Ordering::SeqCst);
         self.inner
             .db
             .flush_async()
             .await
-            .map(|_| ())
-            .map_err(Error::db("flush"))
+            .map_err(Error::db("flush"))?;
+        durability.done.fetch_max(covered, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Where the database lives, or `(temporary)`.

@@ -472,3 +472,33 @@ fn resident_kib() -> Option<u64> {
         .parse()
         .ok()
 }
+
+/// Many deliveries record at once (one per chat in a busy pass). Each record waits for a
+/// flush; without group commit, concurrent sled flushes took every IO thread and deadlocked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_concurrent_records_all_become_durable() {
+    let store = paperboy::store::Store::temporary().unwrap();
+    let date: chrono::NaiveDate = "2026-01-20".parse().unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..2000 {
+        let store = store.clone();
+        tasks.spawn(async move {
+            // Like a digest: eleven messages, each recorded (and flushed) after its send.
+            let chat = paperboy::domain::ChatRef::telegram(i);
+            for part in 0..11 {
+                let item = paperboy::store::LedgerItem::DigestPart { date, part };
+                store.record(&chat, &item).await.unwrap();
+                tokio::task::yield_now().await;
+            }
+        });
+    }
+    let all = async { while tasks.join_next().await.is_some() {} };
+    tokio::time::timeout(std::time::Duration::from_secs(60), all)
+        .await
+        .expect("every record completes (no flush deadlock)");
+    for i in [0, 999, 1999] {
+        let chat = paperboy::domain::ChatRef::telegram(i);
+        let item = paperboy::store::LedgerItem::DigestPart { date, part: 10 };
+        assert!(store.is_recorded(&chat, &item).unwrap());
+    }
+}
