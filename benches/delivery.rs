@@ -5,7 +5,7 @@
 //! Reports the sustained rate (criterion's throughput, messages/s) and, after the run, how
 //! many 429s the fake had to send (the target is none: paperboy paces itself).
 //!
-//! Run: `cargo bench --bench delivery` (about 4 minutes: 10 samples of 22,000 messages).
+//! Run: `cargo bench --bench delivery` (about 4 minutes: 10 passes of 22,000 messages).
 
 #[path = "../tests/it/support/telegram_fake/mod.rs"]
 #[allow(dead_code)]
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{Days, Utc};
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 
 use paperboy::adapters::{telegram, Couriers};
 use paperboy::archive::Archive;
@@ -66,7 +66,12 @@ fn delivery(c: &mut Criterion) {
     };
 
     let mut group = c.benchmark_group("delivery");
+    // One pass per sample (a pass is ~22 s): criterion's default linear sampling would run
+    // 1 + 2 + ... + 10 passes.
+    group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(200));
     group.throughput(Throughput::Elements(CHATS as u64 * 11));
     group.bench_function("5-paper digest to 2,000 chats at 1,000 msg/s", |b| {
         b.iter_custom(|iters| {

@@ -8,6 +8,7 @@ mod db;
 mod run;
 mod send;
 mod subscriptions;
+mod summarize;
 pub mod today;
 
 use std::path::PathBuf;
@@ -48,6 +49,8 @@ pub enum Command {
     /// List, add or remove subscriptions.
     #[command(subcommand)]
     Subscriptions(subscriptions::Args),
+    /// Summarize a day's top papers ahead of time with the configured LLM.
+    Summarize(summarize::Args),
     /// Inspect, export or import the database.
     #[command(subcommand)]
     Db(db::Args),
@@ -65,6 +68,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Run => run::run(&config).await,
         Command::Send(args) => send::run(&config, args).await,
         Command::Subscriptions(args) => subscriptions::run(&config, args).await,
+        Command::Summarize(args) => summarize::run(&config, args).await,
         Command::Db(args) => db::run(&config, args).await,
     }
 }

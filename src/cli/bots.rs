@@ -5,8 +5,9 @@ use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use crate::adapters::{discord, Couriers};
+use crate::adapters::{discord, telegram, Couriers};
 use crate::archive::Archive;
+use crate::command::Defaults;
 use crate::config::Config;
 use crate::delivery::engine::Engine;
 use crate::summarize::Backend;
@@ -20,6 +21,23 @@ pub fn spawn(
     backend: &Backend,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
+    if let Some(token) = &config.secrets.telegram_token {
+        let parts = telegram::Parts {
+            archive: archive.clone(),
+            backend: backend.clone(),
+            defaults: Defaults::from_config(config, backend.is_llm()),
+            engine: engine.clone(),
+            lookback_days: config.source.lookback_days,
+            owner_ids: config.telegram.owner_ids.clone(),
+        };
+        let bot = telegram::Bot::new(
+            token,
+            &config.telegram.api_url,
+            config.telegram.timeout,
+            parts,
+        )?;
+        tasks.spawn(bot.serve(stop.clone()));
+    }
     if config.secrets.discord_token.is_some() {
         let (config, store, archive, backend) = (
             config.clone(),

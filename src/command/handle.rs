@@ -41,6 +41,21 @@ pub struct Defaults {
     pub today_cooldown: Duration,
 }
 
+impl Defaults {
+    /// The defaults a configuration gives; `has_llm` when summaries come from a model.
+    pub fn from_config(config: &crate::config::Config, has_llm: bool) -> Defaults {
+        Defaults {
+            time: config.schedule.default_time,
+            timezone: config.schedule.default_timezone,
+            top_n: config.digest.top_n,
+            language: config.digest.language,
+            has_llm,
+            today_cooldown: Duration::from_std(config.telegram.today_cooldown)
+                .unwrap_or(Duration::minutes(1)),
+        }
+    }
+}
+
 /// What the adapter should do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {

@@ -32,7 +32,7 @@ async fn json_of_the_recorded_day_lists_the_top_five_by_upvotes() {
             )
         })
         .collect();
-    expected.sort_by(|a, b| b.1.cmp(&a.1));
+    expected.sort_by_key(|e| std::cmp::Reverse(e.1));
     expected.truncate(5);
 
     let digest: Value = serde_json::from_str(&stdout(&out)).expect("stdout is one JSON object");
@@ -201,7 +201,8 @@ async fn broken_input_unreachable_api_and_bad_arguments_fail_with_one_line() {
     let html = dir.path().join("page.html");
     std::fs::write(&html, b"<html><body>502 Bad Gateway</body></html>").unwrap();
 
-    let cases: Vec<(Vec<String>, Vec<(&str, String)>, &str)> = vec![
+    type Case<'a> = (Vec<String>, Vec<(&'a str, String)>, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![
                 "today".into(),

@@ -12,6 +12,7 @@ mod crash;
 mod discord;
 mod hf_client;
 mod llm;
+mod platforms;
 mod render_props;
 mod render_snapshots;
 mod store;

@@ -182,9 +182,7 @@ fn a_second_open_in_the_same_process_is_locked() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("db");
     let _first = Store::open(&path, 16).unwrap();
-    let err = Store::open(&path, 16)
-        .err()
-        .expect("the second open must fail");
+    let err = Store::open(&path, 16).expect_err("the second open must fail");
     assert!(
         matches!(&err, Error::Locked { path: p } if p == &path),
         "{err:?}"
@@ -416,9 +414,7 @@ fn a_newer_schema_version_is_refused_at_open() {
             .set_schema_version_for_test(SCHEMA_VERSION + 1)
             .unwrap();
     }
-    let err = Store::open(&path, 16)
-        .err()
-        .expect("a newer schema must be refused");
+    let err = Store::open(&path, 16).expect_err("a newer schema must be refused");
     assert!(
         matches!(err, Error::SchemaTooNew { found, supported, .. }
             if found == u64::from(SCHEMA_VERSION) + 1 && supported == SCHEMA_VERSION),

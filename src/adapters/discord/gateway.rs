@@ -105,15 +105,7 @@ pub async fn run(
 /// The settings of chats that chose none, and the `/today` cooldown (shared with Telegram's
 /// `telegram.today_cooldown_secs`, so both bots limit alike).
 pub fn defaults(config: &Config, backend: &Backend) -> Defaults {
-    Defaults {
-        time: config.schedule.default_time,
-        timezone: config.schedule.default_timezone,
-        top_n: config.digest.top_n,
-        language: config.digest.language,
-        has_llm: backend.is_llm(),
-        today_cooldown: chrono::Duration::from_std(config.telegram.today_cooldown)
-            .unwrap_or(chrono::Duration::minutes(1)),
-    }
+    Defaults::from_config(config, backend.is_llm())
 }
 
 /// Everything a command needs; shared by every event task.
