@@ -11,6 +11,7 @@
 //! - [`store`]: everything on disk, over sled. No sled type leaves it.
 //! - [`delivery`] and [`scheduler`]: who is due, rate limits, retries, the ledger.
 //! - [`adapters`]: the only modules that know Telegram and Discord.
+//! - [`alerts`]: the poller that sends each person the new papers their alert rules match.
 //! - [`archive`]: day lists fetched once, kept in the store, shared by every chat.
 //! - [`command`]: what people ask the bot, parsed and applied, whatever the platform.
 //! - [`pipeline`]: fetch, select, summarize: the steps every front end shares.
@@ -18,6 +19,7 @@
 //! - [`cli`]: the command line.
 
 pub mod adapters;
+pub mod alerts;
 pub mod archive;
 pub mod cli;
 pub mod command;

@@ -53,6 +53,14 @@ pub async fn run(config: &Config) -> anyhow::Result<ExitCode> {
         },
         stop_rx.clone(),
     ));
+    tasks.spawn(crate::alerts::run(
+        engine.clone(),
+        archive.clone(),
+        backend.clone(),
+        config.alerts.poll_cron.clone(),
+        config.digest.language,
+        stop_rx.clone(),
+    ));
     super::bots::spawn(
         config,
         &mut tasks,

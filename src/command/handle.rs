@@ -160,6 +160,14 @@ pub fn handle(
             store.put_subscription(&sub)?;
             text(format!("Digests here now have the top {n} papers. {}", settings_text(&sub, now, defaults)))
         }
+        // Adapters that know the person call `alert::handle` with them; this is the fallback,
+        // right in a private chat, where the chat is the person's.
+        Command::Alert(alert_command) => Ok(
+            match super::alert::handle(store, &super::alert::AlertLimits::default(), &caller.chat, alert_command, now)? {
+                super::alert::AlertAnswer::Text(t) => Answer::Text(t),
+                super::alert::AlertAnswer::Test(rule) => Answer::Text(format!("/alert test {rule} works in the Telegram bot.")),
+            },
+        ),
         Command::Lang { language } => {
             let mut sub = current.unwrap_or_else(|| new_subscription(&caller.chat, defaults, now));
             sub.language = *language;

@@ -5,8 +5,10 @@
 //! [`Caller`], and turn the [`Answer`] back into platform calls, so both bots behave the
 //! same and this logic is tested once, without a platform.
 
+pub mod alert;
 mod handle;
 mod parse;
 
+pub use alert::{AlertAnswer, AlertCommand, AlertLimits};
 pub use handle::{handle, Answer, Caller, ChatKind, Defaults};
 pub use parse::{parse, Command, UsageError, COMMANDS};

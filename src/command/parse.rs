@@ -6,6 +6,8 @@ use chrono_tz::Tz;
 use crate::domain::subscription::parse_time_zone;
 use crate::domain::{DeliveryTime, Language, Subscription};
 
+use super::alert::{self, AlertCommand};
+
 /// A command with validated arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -30,6 +32,8 @@ pub enum Command {
     Lang {
         language: Language,
     },
+    /// `/alert ...`: the caller's personal alerts (see [`super::alert`]).
+    Alert(AlertCommand),
 }
 
 /// Name, arguments, description: the help text and the platforms' command menus.
@@ -67,6 +71,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "CODE",
         "the digest's language (en, ko, ja, zh, es, fr, de, pt, ru, ...)",
     ),
+    (
+        "alert",
+        alert::USAGE,
+        "a private message when a new paper matches your rule",
+    ),
 ];
 
 /// A command with arguments that do not fit; the message says how to use it.
@@ -100,6 +109,7 @@ pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Result<Command, U
     }
     let name = name.to_ascii_lowercase();
     let (command, usage, _) = *COMMANDS.iter().find(|(n, _, _)| *n == name)?;
+    let raw_args = args;
     let args: Vec<&str> = args.split_whitespace().collect();
     let usage_error = |problem: String| UsageError {
         command,
@@ -187,6 +197,9 @@ pub fn parse(text: &str, bot_username: Option<&str>) -> Option<Result<Command, U
                 ))),
             }
         }
+        "alert" => alert::parse(raw_args)
+            .map(Command::Alert)
+            .map_err(usage_error),
         // Every name in COMMANDS is matched above.
         _ => return None,
     };

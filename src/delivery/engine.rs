@@ -63,6 +63,15 @@ pub enum Outcome {
     Failed { reason: String, inactive: bool },
 }
 
+/// Why [`Engine::send_now_detailed`] did not deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotSent {
+    /// Rate limits or transient errors outlasted the retries: try again later.
+    Later(String),
+    /// A permanent failure (blocked, kicked, not found) or a destination that is gone.
+    Unreachable(String),
+}
+
 /// The ledger could not be read or written: the job stops (sending without recording
 /// would risk duplicates after a crash).
 #[derive(Debug, thiserror::Error)]
@@ -198,13 +207,29 @@ impl<C: Courier> Engine<C> {
         chat: &ChatRef,
         message: &Outbound,
     ) -> Result<Result<(), String>, store::Error> {
+        Ok(self
+            .send_now_detailed(chat, message)
+            .await?
+            .map_err(|not_sent| match not_sent {
+                NotSent::Later(reason) | NotSent::Unreachable(reason) => reason,
+            }))
+    }
+
+    /// [`Engine::send_now`], telling a failure worth retrying from a recipient who cannot
+    /// be reached (blocked the bot, deleted their account): alerts pause such a person.
+    pub async fn send_now_detailed(
+        &self,
+        chat: &ChatRef,
+        message: &Outbound,
+    ) -> Result<Result<(), NotSent>, store::Error> {
         let mut chat = chat.clone();
         Ok(match self.send_one(&mut chat, message).await? {
             Step::Sent => Ok(()),
-            Step::GiveBack(reason) | Step::Unreachable(reason) => Err(reason),
+            Step::GiveBack(reason) => Err(NotSent::Later(reason)),
+            Step::Unreachable(reason) => Err(NotSent::Unreachable(reason)),
             Step::Gone(reason) => {
                 self.make_inactive(&chat, InactiveReason::Removed)?;
-                Err(reason)
+                Err(NotSent::Unreachable(reason))
             }
         })
     }

@@ -28,6 +28,11 @@ pub(crate) struct Rules {
     /// Set by `/alert pause`, or when the person blocked the bot.
     #[serde(default)]
     pub paused: bool,
+    /// The person has written to the bot in a private chat, so the bot may message them
+    /// (Telegram refuses messages to people who never did). Added without a version bump:
+    /// older records read as "not started".
+    #[serde(default)]
+    pub started: bool,
 }
 
 impl Record for Rules {
@@ -44,9 +49,10 @@ impl Store {
     /// Replaces the rules of `owner`, keeping the pause flag.
     pub fn put_alert_rules(&self, owner: &ChatRef, rules: &[StoredRule]) -> Result<(), Error> {
         self.update::<Rules>(Tree::Alerts, &key::chat(owner), |current| {
+            let current = current.unwrap_or_default();
             Some(Rules {
                 rules: rules.to_vec(),
-                paused: current.is_some_and(|c| c.paused),
+                ..current
             })
         })?;
         Ok(())
@@ -71,6 +77,25 @@ impl Store {
         self.update::<Rules>(Tree::Alerts, &key::chat(owner), |current| {
             Some(Rules {
                 paused,
+                ..current.unwrap_or_default()
+            })
+        })?;
+        Ok(())
+    }
+
+    /// Whether `owner` has opened a private chat with the bot (see [`Store::set_alerts_started`]).
+    pub fn alerts_started(&self, owner: &ChatRef) -> Result<bool, Error> {
+        Ok(self.rules(owner)?.started)
+    }
+
+    /// Remembers that `owner` wrote to the bot privately; writes only when that is news.
+    pub fn set_alerts_started(&self, owner: &ChatRef) -> Result<(), Error> {
+        if self.rules(owner)?.started {
+            return Ok(());
+        }
+        self.update::<Rules>(Tree::Alerts, &key::chat(owner), |current| {
+            Some(Rules {
+                started: true,
                 ..current.unwrap_or_default()
             })
         })?;
@@ -142,6 +167,15 @@ mod tests {
         store.set_alerts_paused(&me, false).unwrap();
         assert!(!store.alerts_paused(&me).unwrap());
         assert_eq!(store.alert_rules(&me).unwrap().len(), 2);
+
+        assert!(!store.alerts_started(&me).unwrap());
+        store.set_alerts_started(&me).unwrap();
+        store.put_alert_rules(&me, &[rule("x")]).unwrap();
+        store.set_alerts_paused(&me, true).unwrap();
+        assert!(
+            store.alerts_started(&me).unwrap(),
+            "kept by the other writes"
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ use super::error::Error;
 use super::send::Sender;
 use super::updates::Handler;
 use crate::archive::Archive;
-use crate::command::{self, Defaults};
+use crate::command::{self, AlertLimits, Defaults};
 use crate::delivery::engine::Engine;
 use crate::delivery::Courier;
 use crate::secret::Secret;
@@ -74,6 +74,7 @@ pub struct Bot<C = Sender> {
     backoff_max: Duration,
     /// How long handlers in flight may finish after the stop signal.
     shutdown_grace: Duration,
+    alert_limits: AlertLimits,
 }
 
 impl<C> std::fmt::Debug for Bot<C> {
@@ -115,6 +116,7 @@ impl<C: Courier + 'static> Bot<C> {
             backoff_base: Duration::from_secs(1),
             backoff_max: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(2),
+            alert_limits: AlertLimits::default(),
         })
     }
 
@@ -128,6 +130,13 @@ impl<C: Courier + 'static> Bot<C> {
     pub fn with_backoff(mut self, base: Duration, max: Duration) -> Bot<C> {
         self.backoff_base = base;
         self.backoff_max = max.max(base);
+        self
+    }
+
+    /// How many alert rules a person may keep, and how long one may be (the configuration's
+    /// `alerts` section; the defaults otherwise).
+    pub fn with_alert_limits(mut self, limits: AlertLimits) -> Bot<C> {
+        self.alert_limits = limits;
         self
     }
 
@@ -173,6 +182,7 @@ impl<C: Courier + 'static> Bot<C> {
             lookback_days: self.parts.lookback_days,
             owner_ids: self.parts.owner_ids.clone(),
             clock: self.clock.clone(),
+            alert_limits: self.alert_limits,
         });
         let username: Arc<str> = Arc::from(username);
         let mut inflight = Inflight::default();

@@ -20,7 +20,9 @@ use teloxide::types::{ChatId, ChatMemberUpdated, Message, Update, UpdateKind, Us
 
 use super::bot::Clock;
 use crate::archive::Archive;
-use crate::command::{self, Answer, Caller, ChatKind, Command, Defaults};
+use crate::command::{
+    self, AlertAnswer, AlertCommand, AlertLimits, Answer, Caller, ChatKind, Command, Defaults,
+};
 use crate::delivery::engine::Engine;
 use crate::delivery::{Courier, Outbound};
 use crate::domain::subscription::InactiveReason;
@@ -29,13 +31,17 @@ use crate::render::telegram::{self as render, Call, LinkPreviewOptions, ParseMod
 use crate::render::text;
 use crate::store::{self, Store};
 use crate::summarize::Backend;
-use crate::{pipeline, source};
+use crate::{alerts, pipeline, source};
 
 /// What went wrong on paperboy's side, in words for the person who asked.
 const SORRY: &str = "Sorry, something went wrong on paperboy's side; please try again in a minute.";
 
 /// The answer to anything in a private chat that is not a command paperboy knows.
 const HINT: &str = "I only understand commands. /help lists them; /today sends the latest papers.";
+
+/// The answer to `/alert` from an anonymous administrator or a channel: no person to alert.
+const NO_PERSON: &str =
+    "Alerts belong to a person: send /alert from your own account, not as the group or a channel.";
 
 /// Everything an update needs; shared by every handler task.
 pub(super) struct Handler<C> {
@@ -50,6 +56,7 @@ pub(super) struct Handler<C> {
     pub lookback_days: u32,
     pub owner_ids: Vec<i64>,
     pub clock: Clock,
+    pub alert_limits: AlertLimits,
 }
 
 impl<C: Courier> Handler<C> {
@@ -73,6 +80,15 @@ impl<C: Courier> Handler<C> {
         if msg.sender_chat.is_none() && msg.from.as_ref().is_some_and(|u| u.is_bot) {
             return;
         }
+        if msg.chat.is_private() {
+            // Telegram lets a bot message a person only after they wrote to it; alerts need to.
+            if let Err(e) = self
+                .store
+                .set_alerts_started(&ChatRef::telegram(msg.chat.id.0))
+            {
+                tracing::warn!(chat = msg.chat.id.0, error = %e, "cannot remember that a person started the bot");
+            }
+        }
         let Some(text) = msg.text() else { return };
         let kind = if msg.chat.is_private() {
             ChatKind::Private
@@ -95,6 +111,9 @@ impl<C: Courier> Handler<C> {
             }
             None => return,
         };
+        if let Command::Alert(alert) = &command {
+            return self.on_alert(msg, &chat, alert, username).await;
+        }
         let needs_rights = !matches!(
             command,
             Command::Help | Command::Settings | Command::Today { .. }
@@ -119,6 +138,47 @@ impl<C: Courier> Handler<C> {
                 self.reply(&chat, SORRY).await;
             }
         }
+    }
+
+    /// `/alert ...`: applied to the sender's own alerts, wherever it was typed; the answer
+    /// goes where the command was. In a group, a sender the bot cannot message privately yet
+    /// is told how to start it.
+    async fn on_alert(&self, msg: &Message, chat: &ChatRef, alert: &AlertCommand, username: &str) {
+        // Anonymous administrators and channels post as a chat, not as a person.
+        let person = match (&msg.from, &msg.sender_chat) {
+            (Some(user), None) => i64::try_from(user.id.0).ok(),
+            _ => None,
+        };
+        let Some(person) = person else {
+            return self.reply(chat, NO_PERSON).await;
+        };
+        let owner = ChatRef::telegram(person);
+        let now = (self.clock)();
+        tracing::info!(chat = %chat, command = ?alert, "telegram alert command");
+        let answer = command::alert::handle(&self.store, &self.alert_limits, &owner, alert, now);
+        let mut text = match answer {
+            Ok(AlertAnswer::Text(text)) => text,
+            Ok(AlertAnswer::Test(rule)) => alerts::test_rule(&self.archive, &rule, now).await,
+            Err(e) => {
+                tracing::error!(chat = %chat, error = %e, "an alert command failed in the store");
+                return self.reply(chat, SORRY).await;
+            }
+        };
+        let private = msg.chat.is_private();
+        let wants_private = !matches!(alert, AlertCommand::Help | AlertCommand::Test(_));
+        if !private && wants_private && !self.can_message(&owner) {
+            text.push_str(&format!(
+                "\n\nI cannot message you privately yet, so alerts cannot reach you: open https://t.me/{username}?start=alerts and press Start."
+            ));
+        }
+        self.reply(chat, &text).await;
+    }
+
+    /// Whether the person opened a private chat with the bot: they wrote there since alerts
+    /// exist, or subscribed there before.
+    fn can_message(&self, owner: &ChatRef) -> bool {
+        let started = self.store.alerts_started(owner).unwrap_or(false);
+        started || matches!(self.store.subscription(owner), Ok(Some(_)))
     }
 
     /// Private chats and channels (only administrators can post in one) always; in groups the
