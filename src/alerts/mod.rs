@@ -55,6 +55,9 @@ pub struct Report {
     pub failed: usize,
     /// People paused because they cannot be reached.
     pub paused: usize,
+    /// Alerts held back because the person never opened a private chat with the bot (on
+    /// Telegram a bot cannot write first); sent once they do.
+    pub waiting: usize,
 }
 
 /// What the poller keeps between polls: the rule index, and what it was built from.
@@ -150,6 +153,10 @@ pub async fn poll_once<C: Courier>(
                 paper_id: paper.id.clone(),
             };
             if unreachable.contains(&owner) || engine.store.is_recorded(&owner, &item)? {
+                continue;
+            }
+            if !can_message(&engine.store, &owner)? {
+                report.waiting += 1;
                 continue;
             }
             let language = engine
@@ -288,6 +295,16 @@ pub async fn test_rule(archive: &Archive, rule: &AlertRule, now: DateTime<Utc>) 
     }
     s.push_str("\n\nNothing was saved: /alert add RULE keeps it.");
     s
+}
+
+/// Whether the bot may write to `owner` first. A Telegram person must have written to the
+/// bot privately (or subscribed their private chat, before alerts existed); sending anyway
+/// would be refused and pause their alerts for good. Discord lets a bot open a DM.
+pub fn can_message(store: &store::Store, owner: &ChatRef) -> Result<bool, store::Error> {
+    if owner.platform() != Platform::Telegram {
+        return Ok(true);
+    }
+    Ok(store.alerts_started(owner)? || store.subscription(owner)?.is_some())
 }
 
 /// Today's and yesterday's papers (UTC), each once (today's copy wins).

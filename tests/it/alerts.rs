@@ -388,12 +388,31 @@ async fn a_group_member_who_never_started_the_bot_is_told_how() {
         .is_empty());
     assert!(h.tg.sent_to(bob.id).is_empty(), "nothing private yet");
 
+    // A matching paper waits: writing first would be refused (and pause Bob for good).
+    h.serve(
+        TODAY,
+        vec![hf::item("2601.50000", "Diffusion Everywhere", 3)],
+    )
+    .await;
+    let waiting = h.poll(later(0)).await;
+    assert_eq!(
+        (waiting.sent, waiting.waiting, waiting.paused),
+        (0, 1, 0),
+        "{waiting:?}"
+    );
+    assert!(h.tg.sent_to(bob.id).is_empty());
+    assert!(!h.store().alerts_paused(&bob_ref).unwrap());
+
     // The deep link's /start alerts is a plain start; after it the group reply has no link.
     let started = h.ask(&bob_chat, &bob, "/start alerts").await;
-    assert!(started.contains("paperboy"), "{started}");
+    assert!(started.contains("alerts will reach you here"), "{started}");
     let reply = h.ask(&group, &bob, "/alert list").await;
     assert!(reply.contains("1. diffusion"), "{reply}");
     assert!(!reply.contains(link), "{reply}");
+
+    let sent = h.poll(later(20)).await;
+    assert_eq!((sent.sent, sent.waiting), (1, 0), "{sent:?}");
+    assert_eq!(alert_cards(&h.tg, bob.id).len(), 1);
     h.close().await;
 }
 
@@ -577,5 +596,28 @@ async fn a_person_who_blocked_the_bot_is_paused_not_deleted() {
     let back = h.poll(later(40)).await;
     assert_eq!(back.sent, 1, "{back:?}");
     assert_eq!(alert_cards(&h.tg, ada.id).len(), 1);
+    h.close().await;
+}
+
+#[tokio::test]
+async fn the_poll_loop_stops_on_the_stop_signal() {
+    let mut h = Harness::start().await;
+    let live = h.live();
+    let (stop, stop_rx) = watch::channel(false);
+    let schedule: cron::Schedule = "0 */30 * * * *".parse().unwrap();
+    let running = tokio::spawn(alerts::run(
+        live.engine.clone(),
+        live.archive.clone(),
+        Backend::Extractive,
+        schedule,
+        Language::ENGLISH,
+        stop_rx,
+    ));
+    stop.send(true).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), running)
+        .await
+        .expect("run ends after the stop signal")
+        .expect("run does not panic")
+        .expect("run ends without an error");
     h.close().await;
 }

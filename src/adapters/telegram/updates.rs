@@ -43,6 +43,10 @@ const HINT: &str = "I only understand commands. /help lists them; /today sends t
 const NO_PERSON: &str =
     "Alerts belong to a person: send /alert from your own account, not as the group or a channel.";
 
+/// The answer to `/start alerts`, the deep link a group reply gives.
+const ALERTS_STARTED: &str =
+    "You are set: your alerts will reach you here. /alert list shows your rules, /alert the rest.";
+
 /// Everything an update needs; shared by every handler task.
 pub(super) struct Handler<C> {
     pub api: teloxide::Bot,
@@ -111,6 +115,9 @@ impl<C: Courier> Handler<C> {
             }
             None => return,
         };
+        if command == Command::Start && kind == ChatKind::Private && is_alerts_start(text) {
+            return self.reply(&chat, ALERTS_STARTED).await;
+        }
         if let Command::Alert(alert) = &command {
             return self.on_alert(msg, &chat, alert, username).await;
         }
@@ -166,19 +173,12 @@ impl<C: Courier> Handler<C> {
         };
         let private = msg.chat.is_private();
         let wants_private = !matches!(alert, AlertCommand::Help | AlertCommand::Test(_));
-        if !private && wants_private && !self.can_message(&owner) {
+        if !private && wants_private && !alerts::can_message(&self.store, &owner).unwrap_or(false) {
             text.push_str(&format!(
                 "\n\nI cannot message you privately yet, so alerts cannot reach you: open https://t.me/{username}?start=alerts and press Start."
             ));
         }
         self.reply(chat, &text).await;
-    }
-
-    /// Whether the person opened a private chat with the bot: they wrote there since alerts
-    /// exist, or subscribed there before.
-    fn can_message(&self, owner: &ChatRef) -> bool {
-        let started = self.store.alerts_started(owner).unwrap_or(false);
-        started || matches!(self.store.subscription(owner), Ok(Some(_)))
     }
 
     /// Private chats and channels (only administrators can post in one) always; in groups the
@@ -446,6 +446,13 @@ fn chat_of(msg: &Message) -> ChatRef {
         chat_id: msg.chat.id.0,
         thread_id,
     }
+}
+
+/// `/start alerts` (the deep link's payload), maybe addressed `/start@bot alerts`.
+fn is_alerts_start(text: &str) -> bool {
+    text.split_whitespace()
+        .nth(1)
+        .is_some_and(|payload| payload.eq_ignore_ascii_case("alerts"))
 }
 
 /// `today` and the `lookback` days before it, newest first.
