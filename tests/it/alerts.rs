@@ -621,3 +621,89 @@ async fn the_poll_loop_stops_on_the_stop_signal() {
         .expect("run ends without an error");
     h.close().await;
 }
+
+#[tokio::test]
+async fn a_discord_user_gets_the_card_as_an_embed_with_the_reason() {
+    use crate::support::discord_fake::{FakeDiscord, BOT_TOKEN};
+    use paperboy::adapters::discord;
+
+    let fake = FakeDiscord::start().await;
+    let hf_server = hf::start().await;
+    hf::serve_day(
+        &hf_server,
+        day(TODAY),
+        &[hf::item("2601.60000", "Diffusion at the Edge", 5)],
+    )
+    .await;
+    hf::serve_empty_days(&hf_server, &[day(YESTERDAY)]).await;
+    let store = Store::temporary().unwrap();
+    let sender = discord::Sender::new(
+        Some(&Secret::new(BOT_TOKEN)),
+        Some(&fake.api_url()),
+        Duration::from_secs(10),
+    )
+    .unwrap();
+    let engine = Engine::new(
+        store.clone(),
+        sender,
+        Pace::new(Limits {
+            global_per_sec: 1000,
+            per_chat_interval: Duration::ZERO,
+            group_per_minute: 10_000,
+        }),
+        Retry::default(),
+    );
+    let archive = Archive::new(store.clone(), hf::client(&hf_server));
+    let owner = ChatRef::DiscordUser { user_id: 9001 };
+    store
+        .put_alert_rules(
+            &owner,
+            &[StoredRule {
+                text: "diffusion".into(),
+                created_at: at(START),
+            }],
+        )
+        .unwrap();
+
+    let mut poller = Poller::new(Language::ENGLISH);
+    let report = alerts::poll_once(
+        later(0),
+        &engine,
+        &archive,
+        &Backend::Extractive,
+        &mut poller,
+    )
+    .await
+    .unwrap();
+    assert_eq!((report.sent, report.waiting), (1, 0), "{report:?}");
+    let payloads = fake.message_payloads();
+    assert_eq!(payloads.len(), 1, "{payloads:#?}");
+    let message: paperboy::render::discord::Message =
+        serde_json::from_value(payloads[0].clone()).unwrap();
+    paperboy::render::discord::check(&message).unwrap();
+    assert_eq!(
+        message.content.as_deref(),
+        Some("🔔 diffusion: title: diffusion")
+    );
+    assert_eq!(message.embeds.len(), 1);
+    assert!(
+        message.embeds[0]
+            .title
+            .as_deref()
+            .is_some_and(|t| t.contains("Diffusion at the Edge")),
+        "{:?}",
+        message.embeds[0].title
+    );
+
+    let again = alerts::poll_once(
+        later(20),
+        &engine,
+        &archive,
+        &Backend::Extractive,
+        &mut poller,
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.sent, 0);
+    assert_eq!(fake.message_payloads().len(), 1);
+}
