@@ -7,6 +7,9 @@
 //! Every reply is plain text sent as HTML with `<`, `>` and `&` escaped, so nothing a user
 //! types can break it.
 //!
+//! `/alert` is the exception: alerts belong to the person who typed it, wherever they did,
+//! so it goes to [`command::alert::handle`] with the sender's private chat as the owner.
+//!
 //! Membership changes (`my_chat_member`) keep subscriptions in step with reality: removed,
 //! kicked or blocked makes the chat's subscriptions inactive with their settings kept;
 //! added back (or unblocked) makes them active again, unless someone had unsubscribed.
