@@ -1,6 +1,7 @@
 //! Delivery throughput (issue 3): a 5-paper digest (11 Bot API calls) to 2,000 chats through
 //! a loopback fake Bot API that enforces Telegram-style limits at 1,000 messages/s overall
-//! and 1 message/s per chat, answering 429 to anything beyond them.
+//! and 1 message/s per chat, answering 429 to anything beyond them. paperboy is configured
+//! at 980 messages/s (2% headroom).
 //!
 //! Reports the sustained rate (criterion's throughput, messages/s) and, after the run, how
 //! many 429s the fake had to send (the target is none: paperboy paces itself).
@@ -31,7 +32,12 @@ use paperboy::summarize::Backend;
 use telegram_fake::{FakeTelegram, Limit, Options};
 
 const CHATS: i64 = 2_000;
+/// The fake's limit, as Telegram's would be.
 const GLOBAL_PER_SEC: u32 = 1_000;
+/// paperboy's configured rate: 2% under the limit. The platform counts arrivals, and a
+/// message can arrive a little after its slot, so pacing exactly at the limit would now and
+/// then put one message too many in a one-second window.
+const CONFIGURED_PER_SEC: u32 = 980;
 
 fn delivery(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -60,7 +66,7 @@ fn delivery(c: &mut Criterion) {
     )
     .expect("a sender");
     let limits = Limits {
-        global_per_sec: GLOBAL_PER_SEC,
+        global_per_sec: CONFIGURED_PER_SEC,
         per_chat_interval: Duration::from_millis(1000),
         group_per_minute: 20,
     };

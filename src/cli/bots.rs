@@ -7,7 +7,7 @@ use tokio::task::JoinSet;
 
 use crate::adapters::{discord, telegram, Couriers};
 use crate::archive::Archive;
-use crate::command::Defaults;
+use crate::command::{AlertLimits, Defaults};
 use crate::config::Config;
 use crate::delivery::engine::Engine;
 use crate::summarize::Backend;
@@ -35,7 +35,11 @@ pub fn spawn(
             &config.telegram.api_url,
             config.telegram.timeout,
             parts,
-        )?;
+        )?
+        .with_alert_limits(AlertLimits {
+            max_rules: config.alerts.max_rules_per_person,
+            max_chars: config.alerts.max_rule_chars,
+        });
         tasks.spawn(bot.serve(stop.clone()));
     }
     if config.secrets.discord_token.is_some() {

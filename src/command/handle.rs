@@ -9,6 +9,7 @@ use crate::scheduler;
 use crate::store::{self, Store};
 
 use super::parse::{Command, COMMANDS};
+use super::replies::{fill, replies, Replies};
 
 /// What kind of chat a command came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +79,12 @@ pub fn handle(
     now: DateTime<Utc>,
 ) -> Result<Answer, store::Error> {
     let current = store.subscription(&caller.chat)?;
+    // Replies speak the chat's language; `/lang` answers in the new one.
+    let language = match command {
+        Command::Lang { language } => *language,
+        _ => current.as_ref().map_or(defaults.language, |s| s.language),
+    };
+    let r = replies(language);
     let text = |s: String| Ok(Answer::Text(s));
     let changes_settings = matches!(
         command,
@@ -88,32 +95,29 @@ pub fn handle(
             | Command::Lang { .. }
     );
     if changes_settings && !caller.may_manage {
-        return text(
-            "Sorry, only administrators can change this chat's digest. Anyone can use /today and /settings."
-                .to_string(),
-        );
+        return text(r.refused.to_string());
     }
     match command {
-        Command::Start => text(start_text(caller, current.as_ref(), defaults, now)),
-        Command::Help => text(help_text()),
+        Command::Start => text(start_text(r, caller, current.as_ref(), defaults, now)),
+        Command::Help => text(help_text(r)),
         Command::Settings => text(match &current {
-            Some(sub) => settings_text(sub, now, defaults),
-            None => "This chat is not subscribed. Send /subscribe to get the top papers here every day, or /today for the latest now.".to_string(),
+            Some(sub) => settings_text(r, sub, now, defaults),
+            None => r.not_subscribed.to_string(),
         }),
         Command::Today { date } => {
             if let Some(last) = store.last_today(&caller.chat)? {
                 let wait = last + defaults.today_cooldown - now;
                 if wait > Duration::zero() {
-                    return text(format!(
-                        "/today works once a minute per chat; try again in {} s.",
-                        wait.num_seconds().max(1)
-                    ));
+                    let seconds = wait.num_seconds().max(1).to_string();
+                    return text(fill(r.cooldown, &[("seconds", &seconds)]));
                 }
             }
             store.set_last_today(&caller.chat, now)?;
             let (language, top_n) = current
                 .as_ref()
-                .map_or((defaults.language, defaults.top_n), |s| (s.language, s.top_n));
+                .map_or((defaults.language, defaults.top_n), |s| {
+                    (s.language, s.top_n)
+                });
             Ok(Answer::Digest {
                 date: *date,
                 language,
@@ -131,17 +135,17 @@ pub fn handle(
             }
             activate(&mut sub, now);
             store.put_subscription(&sub)?;
-            let head = if was_active { "Updated." } else { "Subscribed." };
-            text(format!("{head} {}", settings_text(&sub, now, defaults)))
+            let head = if was_active { r.updated } else { r.subscribed };
+            text(format!("{head} {}", settings_text(r, &sub, now, defaults)))
         }
         Command::Unsubscribe => match current {
             Some(mut sub) if sub.is_active => {
                 sub.is_active = false;
                 sub.inactive_reason = Some(InactiveReason::Unsubscribed);
                 store.put_subscription(&sub)?;
-                text("Unsubscribed: no more daily digests here. Your settings are kept; /subscribe brings them back.".to_string())
+                text(r.unsubscribed.to_string())
             }
-            _ => text("This chat is not subscribed.".to_string()),
+            _ => text(r.not_subscribed_short.to_string()),
         },
         Command::Time { time, timezone } => {
             let mut sub = current.unwrap_or_else(|| new_subscription(&caller.chat, defaults, now));
@@ -151,21 +155,34 @@ pub fn handle(
             }
             reactivate_unless_unsubscribed(&mut sub, now);
             store.put_subscription(&sub)?;
-            text(format!("Delivery time set. {}", settings_text(&sub, now, defaults)))
+            text(format!(
+                "{} {}",
+                r.time_set,
+                settings_text(r, &sub, now, defaults)
+            ))
         }
         Command::Top { n } => {
             let mut sub = current.unwrap_or_else(|| new_subscription(&caller.chat, defaults, now));
             sub.top_n = *n;
             reactivate_unless_unsubscribed(&mut sub, now);
             store.put_subscription(&sub)?;
-            text(format!("Digests here now have the top {n} papers. {}", settings_text(&sub, now, defaults)))
+            let head = fill(r.top_set, &[("n", &n.to_string())]);
+            text(format!("{head} {}", settings_text(r, &sub, now, defaults)))
         }
         // Adapters that know the person call `alert::handle` with them; this is the fallback,
         // right in a private chat, where the chat is the person's.
         Command::Alert(alert_command) => Ok(
-            match super::alert::handle(store, &super::alert::AlertLimits::default(), &caller.chat, alert_command, now)? {
+            match super::alert::handle(
+                store,
+                &super::alert::AlertLimits::default(),
+                &caller.chat,
+                alert_command,
+                now,
+            )? {
                 super::alert::AlertAnswer::Text(t) => Answer::Text(t),
-                super::alert::AlertAnswer::Test(rule) => Answer::Text(format!("/alert test {rule} works in the Telegram bot.")),
+                super::alert::AlertAnswer::Test(rule) => {
+                    Answer::Text(format!("/alert test {rule} works in the Telegram bot."))
+                }
             },
         ),
         Command::Lang { language } => {
@@ -173,17 +190,14 @@ pub fn handle(
             sub.language = *language;
             reactivate_unless_unsubscribed(&mut sub, now);
             store.put_subscription(&sub)?;
-            let scope = if defaults.has_llm || *language == Language::ENGLISH {
-                "Summaries, abstracts and key points will be in"
+            let template = if defaults.has_llm || *language == Language::ENGLISH {
+                r.lang_content
             } else {
-                "No language model is configured, so only the headings will be in"
+                r.lang_labels_only
             };
-            text(format!(
-                "{scope} {} ({}). {}",
-                language.english_name(),
-                language.native_name(),
-                settings_text(&sub, now, defaults)
-            ))
+            let name = format!("{} ({})", language.native_name(), language.code());
+            let head = fill(template, &[("language", &name)]);
+            text(format!("{head} {}", settings_text(r, &sub, now, defaults)))
         }
     }
 }
@@ -223,55 +237,65 @@ fn reactivate_unless_unsubscribed(sub: &mut Subscription, now: DateTime<Utc>) {
     }
 }
 
-fn settings_text(sub: &Subscription, now: DateTime<Utc>, defaults: &Defaults) -> String {
-    let language = format!("{} ({})", sub.language.english_name(), sub.language.code());
-    let lang_note = if defaults.has_llm || sub.language == Language::ENGLISH {
+fn settings_text(
+    r: &Replies,
+    sub: &Subscription,
+    now: DateTime<Utc>,
+    defaults: &Defaults,
+) -> String {
+    let language = format!("{} ({})", sub.language.native_name(), sub.language.code());
+    let note = if defaults.has_llm || sub.language == Language::ENGLISH {
         ""
     } else {
-        ", headings only"
+        r.headings_only
     };
-    let mut s = format!(
-        "Top {} papers at {} {}, in {language}{lang_note}.",
-        sub.top_n,
-        sub.time,
-        sub.timezone.name()
+    let mut s = fill(
+        r.settings,
+        &[
+            ("n", &sub.top_n.to_string()),
+            ("time", &sub.time.to_string()),
+            ("zone", sub.timezone.name()),
+            ("language", &language),
+            ("note", note),
+        ],
     );
     if sub.is_active {
         let next = scheduler::next_slot(now, sub.time, sub.timezone).with_timezone(&sub.timezone);
-        s.push_str(&format!(
-            " Next digest: {} {}. Days without papers (weekends, mostly) send nothing.",
-            next.format("%a %Y-%m-%d %H:%M"),
-            sub.timezone.name()
+        let when = next.format("%a %Y-%m-%d %H:%M").to_string();
+        s.push_str(&fill(
+            r.next_digest,
+            &[("when", &when), ("zone", sub.timezone.name())],
         ));
     } else {
-        s.push_str(" Not subscribed: /subscribe to get it daily.");
+        s.push_str(r.inactive);
     }
     s
 }
 
 fn start_text(
+    r: &Replies,
     caller: &Caller,
     current: Option<&Subscription>,
     defaults: &Defaults,
     now: DateTime<Utc>,
 ) -> String {
-    let mut s = String::from(
-        "paperboy brings the day's top Hugging Face Daily Papers: each with its thumbnail, a short summary, the abstract and key points.\n\n",
-    );
+    let mut s = format!("{}\n\n", r.intro);
     match current {
-        Some(sub) if sub.is_active => s.push_str(&settings_text(sub, now, defaults)),
-        _ if caller.may_manage => s.push_str(&format!(
-            "/subscribe for a digest every day (default {} {}), /today for the latest now, /help for everything.",
-            defaults.time,
-            defaults.timezone.name()
+        Some(sub) if sub.is_active => s.push_str(&settings_text(r, sub, now, defaults)),
+        _ if caller.may_manage => s.push_str(&fill(
+            r.start_manager,
+            &[
+                ("time", &defaults.time.to_string()),
+                ("zone", defaults.timezone.name()),
+            ],
         )),
-        _ => s.push_str("/today for the latest papers now; an administrator can /subscribe this chat."),
+        _ => s.push_str(r.start_member),
     }
     s
 }
 
-fn help_text() -> String {
-    let mut s = String::from("Commands:\n");
+fn help_text(r: &Replies) -> String {
+    let mut s = format!("{}\n", r.help_title);
     for (name, args, what) in COMMANDS {
         let args = if args.is_empty() {
             String::new()
@@ -280,6 +304,69 @@ fn help_text() -> String {
         };
         s.push_str(&format!("/{name}{args}: {what}\n"));
     }
-    s.push_str("\nTimes are local to the time zone you give (an IANA name such as Europe/Berlin or Asia/Seoul).");
+    s.push('\n');
+    s.push_str(r.help_footer);
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> Defaults {
+        Defaults {
+            time: DeliveryTime::default(),
+            timezone: chrono_tz::UTC,
+            top_n: 5,
+            language: Language::ENGLISH,
+            has_llm: false,
+            today_cooldown: Duration::minutes(1),
+        }
+    }
+
+    fn say(store: &Store, command: Command) -> String {
+        let caller = Caller {
+            chat: ChatRef::telegram(7),
+            kind: ChatKind::Private,
+            may_manage: true,
+        };
+        let now = "2026-01-20T10:00:00Z".parse().unwrap();
+        match handle(store, &defaults(), &caller, &command, now).unwrap() {
+            Answer::Text(text) => text,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn replies_follow_the_chat_language() {
+        let store = Store::temporary().unwrap();
+        let english = say(
+            &store,
+            Command::Subscribe {
+                time: None,
+                timezone: None,
+            },
+        );
+        assert!(english.starts_with("Subscribed."), "{english}");
+        let korean = say(
+            &store,
+            Command::Lang {
+                language: Language::KOREAN,
+            },
+        );
+        assert!(
+            korean.contains("제목만"),
+            "/lang answers in the new language: {korean}"
+        );
+        let settings = say(&store, Command::Settings);
+        assert!(settings.contains("다음 다이제스트"), "{settings}");
+        assert!(settings.contains("상위 5개"), "{settings}");
+        let back = say(
+            &store,
+            Command::Lang {
+                language: Language::ENGLISH,
+            },
+        );
+        assert!(back.contains("Next digest"), "{back}");
+    }
 }

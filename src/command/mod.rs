@@ -8,6 +8,7 @@
 pub mod alert;
 mod handle;
 mod parse;
+mod replies;
 
 pub use alert::{AlertAnswer, AlertCommand, AlertLimits};
 pub use handle::{handle, Answer, Caller, ChatKind, Defaults};

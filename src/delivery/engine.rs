@@ -248,9 +248,10 @@ impl<C: Courier> Engine<C> {
             } else {
                 (message.clone(), false)
             };
-            self.pace.wait(chat).await;
+            let reserved = self.pace.wait(chat).await;
             match self.courier.send(chat, &message).await {
                 Ok(receipt) => {
+                    self.pace.sent(chat, reserved);
                     if let Some((url, file_id)) = receipt.photo_file_id {
                         self.store.put_photo_file_id(&url, &file_id)?;
                     }

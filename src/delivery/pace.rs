@@ -50,6 +50,10 @@ struct State {
     epoch: Instant,
     taken: BTreeSet<u64>,
     chats: HashMap<ChatRef, ChatState>,
+    /// When sends really went out in the last second. Reservations space sends evenly, but a
+    /// busy runtime wakes sleepers late and several then leave together; this window keeps
+    /// the count of real sends in any second within the rate even so.
+    issued: VecDeque<Instant>,
 }
 
 #[derive(Debug, Default)]
@@ -71,6 +75,7 @@ impl Pace {
                 epoch: Instant::now(),
                 taken: BTreeSet::new(),
                 chats: HashMap::new(),
+                issued: VecDeque::new(),
             })),
         }
     }
@@ -79,10 +84,52 @@ impl Pace {
         self.limits
     }
 
-    /// Waits until a message may be sent to `chat`, and counts it as sent then.
-    pub async fn wait(&self, chat: &ChatRef) {
+    /// Waits until a message may be sent to `chat`, and counts it as sent then. Returns
+    /// the reserved instant, to pass to [`Pace::sent`] once the platform has answered.
+    pub async fn wait(&self, chat: &ChatRef) -> Instant {
         let at = self.reserve(chat, Instant::now());
         tokio::time::sleep_until(at).await;
+        while let Some(later) = self.issue(Instant::now()) {
+            tokio::time::sleep_until(later).await;
+        }
+        at
+    }
+
+    /// Counts a send going out at `now`, or says when one may go out instead because the
+    /// last second already holds `global_per_sec` of them.
+    fn issue(&self, now: Instant) -> Option<Instant> {
+        let rate = self.limits.global_per_sec.max(1) as usize;
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while state
+            .issued
+            .front()
+            .is_some_and(|t| *t + Duration::from_secs(1) <= now)
+        {
+            state.issued.pop_front();
+        }
+        if state.issued.len() >= rate {
+            return state.issued.front().map(|t| *t + Duration::from_secs(1));
+        }
+        state.issued.push_back(now);
+        None
+    }
+
+    /// Counts a message reserved for `reserved` as arrived by now (the platform answered).
+    ///
+    /// Platforms count arrivals, and a message can leave later than its slot (a busy
+    /// runtime, a slow connection): spacing the chat's next message from its reservation
+    /// alone could put two messages less than the interval apart at the platform's end.
+    pub fn sent(&self, chat: &ChatRef, reserved: Instant) {
+        let now = Instant::now();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(c) = state.chats.get_mut(chat) else {
+            return;
+        };
+        let after = now + self.limits.per_chat_interval;
+        c.next = Some(c.next.map_or(after, |n| n.max(after)));
+        if let Some(slot) = c.recent.iter_mut().rev().find(|t| **t == reserved) {
+            *slot = now.max(reserved);
+        }
     }
 
     /// Reserves the earliest instant at or after `now` that respects every limit.
@@ -205,6 +252,31 @@ mod tests {
         let user = ChatRef::telegram(100);
         let u: Vec<_> = (0..4).map(|_| pace.reserve(&user, now)).collect();
         assert!(u[3] - u[0] < Duration::from_secs(1));
+    }
+
+    #[test]
+    fn a_late_send_pushes_the_next_one_back() {
+        let pace = Pace::new(limits(1000, 1000, 100));
+        let chat = ChatRef::telegram(-7);
+        let now = Instant::now();
+        let first = pace.reserve(&chat, now);
+        // The platform answered only now, later than the reservation.
+        pace.sent(&chat, first);
+        let answered = Instant::now();
+        let second = pace.reserve(&chat, now);
+        assert!(second >= answered + Duration::from_millis(1000));
+    }
+
+    #[test]
+    fn no_second_holds_more_real_sends_than_the_rate() {
+        let pace = Pace::new(limits(3, 0, 100));
+        let now = Instant::now();
+        // Sleepers woken late all try to leave at the same instant.
+        assert_eq!(pace.issue(now), None);
+        assert_eq!(pace.issue(now), None);
+        assert_eq!(pace.issue(now), None);
+        assert_eq!(pace.issue(now), Some(now + Duration::from_secs(1)));
+        assert_eq!(pace.issue(now + Duration::from_secs(1)), None);
     }
 
     #[test]
