@@ -19,7 +19,14 @@ use paperboy::domain::{ChatRef, DeliveryTime, Language, Subscription};
 use paperboy::store::Store;
 
 const SUBSCRIPTIONS: i64 = 100_000;
-const IDLE_FOR: Duration = Duration::from_secs(15);
+
+fn subscriptions() -> i64 {
+    std::env::var("IDLE_SUBSCRIPTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(SUBSCRIPTIONS)
+}
+const IDLE_FOR: Duration = Duration::from_secs(10);
 
 fn rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -45,7 +52,7 @@ fn main() {
             chrono_tz::Europe::Berlin,
             chrono_tz::America::New_York,
         ];
-        for i in 0..SUBSCRIPTIONS {
+        for i in 0..subscriptions() {
             let time = format!("{:02}:{:02}", i % 24, (i * 7) % 60);
             store
                 .put_subscription(&Subscription {
@@ -75,6 +82,12 @@ fn main() {
         .env("PAPERBOY_STORE__PATH", &path)
         .env("PAPERBOY_SOURCE__HF_BASE_URL", "http://127.0.0.1:9")
         .env("RUST_LOG", "info")
+        // Experiments: pass store and allocator settings through (e.g. PAPERBOY_STORE__CACHE_MB).
+        .envs(std::env::vars().filter(|(k, _)| {
+            k.starts_with("PAPERBOY_STORE__CACHE")
+                || k == "MALLOC_ARENA_MAX"
+                || k == "GLIBC_TUNABLES"
+        }))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -118,7 +131,7 @@ fn main() {
         }
     }
 
-    println!("idle: {SUBSCRIPTIONS} subscriptions");
+    println!("idle: {} subscriptions", subscriptions());
     println!("idle: started in {:.0} ms", started.as_secs_f64() * 1000.0);
     println!(
         "idle: resident memory after {} s idle {:.1} MB (peak {:.1} MB)",

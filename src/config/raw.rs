@@ -120,7 +120,7 @@ raw_config! {
     }
     store: RawStore {
         path: String = "data/paperboy.sled",
-        cache_mb: i64 = 16,
+        cache_mb: i64 = 4,
     }
     telegram: RawTelegram {
         api_url: String = "https://api.telegram.org",

@@ -57,7 +57,7 @@ fn defaults_are_valid() {
     assert_eq!(config.digest.top_n, 5);
     assert_eq!(config.digest.language, Language::ENGLISH);
     assert_eq!(config.store.path, PathBuf::from("data/paperboy.sled"));
-    assert_eq!(config.store.cache_bytes(), 16 * 1024 * 1024);
+    assert_eq!(config.store.cache_bytes(), 4 * 1024 * 1024);
     assert_eq!(
         config.telegram.api_url.as_str(),
         "https://api.telegram.org/"

@@ -115,20 +115,55 @@ pub enum InactiveReason {
 pub struct Subscription {
     pub chat: ChatRef,
     pub time: DeliveryTime,
-    #[serde(with = "tz_name")]
+    // Short stored names (the long ones still read): see the note on the fields below.
+    #[serde(with = "tz_name", rename = "tz", alias = "timezone")]
     pub timezone: Tz,
+    #[serde(rename = "n", alias = "top_n")]
     pub top_n: u8,
+    #[serde(rename = "lang", alias = "language")]
     pub language: Language,
+    #[serde(rename = "on", alias = "is_active")]
     pub is_active: bool,
-    #[serde(default)]
+    // Fields at their usual value are left out of the stored record: a store holds one
+    // record per chat, and at 100,000 chats every byte is ~100 KB of memory while scanning.
+    #[serde(
+        default,
+        skip_serializing_if = "is_zero",
+        rename = "fails",
+        alias = "consecutive_failures"
+    )]
     pub consecutive_failures: u32,
-    #[serde(default)]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "off",
+        alias = "inactive_reason"
+    )]
     pub inactive_reason: Option<InactiveReason>,
+    /// Stored to the second; reads accept any RFC 3339 precision.
+    #[serde(
+        serialize_with = "to_the_second",
+        rename = "since",
+        alias = "created_at"
+    )]
     pub created_at: DateTime<Utc>,
-    /// The most recent Daily Papers day this chat received in full. New subscribers start at
-    /// the day before they subscribed so they are not flooded with a backlog.
-    #[serde(default)]
+    /// The most recent Daily Papers day this chat received in full. New subscribers start
+    /// with their next slot, so they are not flooded with a backlog.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        rename = "last",
+        alias = "last_delivered"
+    )]
     pub last_delivered: Option<NaiveDate>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+fn to_the_second<S: serde::Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 impl Subscription {
@@ -164,6 +199,36 @@ mod tests {
         ] {
             assert!(DeliveryTime::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn stored_form_is_compact_and_reads_back() {
+        let sub = Subscription {
+            chat: ChatRef::telegram(42),
+            time: DeliveryTime::default(),
+            timezone: chrono_tz::Asia::Seoul,
+            top_n: 5,
+            language: Language::KOREAN,
+            is_active: true,
+            consecutive_failures: 0,
+            inactive_reason: None,
+            created_at: "2026-01-20T10:00:00.123456789Z".parse().unwrap(),
+            last_delivered: None,
+        };
+        let json = serde_json::to_string(&sub).unwrap();
+        assert!(!json.contains("fails") && !json.contains("last"), "{json}");
+        assert!(json.contains("\"2026-01-20T10:00:00Z\""), "{json}");
+        let back: Subscription = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back.created_at,
+            "2026-01-20T10:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(back.chat, sub.chat);
+        // Records written before, with every field and nanoseconds, still read.
+        let old = r#"{"chat":"telegram:42","time":"09:00","timezone":"Asia/Seoul","top_n":5,"language":"ko","is_active":true,"consecutive_failures":2,"inactive_reason":null,"created_at":"2026-01-20T10:00:00.123456789Z","last_delivered":"2026-01-19"}"#;
+        let old: Subscription = serde_json::from_str(old).unwrap();
+        assert_eq!(old.consecutive_failures, 2);
+        assert_eq!(old.last_delivered, Some("2026-01-19".parse().unwrap()));
     }
 
     #[test]

@@ -273,7 +273,7 @@ mod tests {
         assert_eq!(subs.len(), 1);
         assert_eq!(subs[0]["key"], "telegram:-5");
         assert_eq!(subs[0]["value"]["v"], 1);
-        assert_eq!(subs[0]["value"]["timezone"], "Asia/Seoul");
+        assert_eq!(subs[0]["value"]["tz"], "Asia/Seoul");
         for tree in Tree::ALL {
             assert!(file["records"][tree.name()].is_array(), "{tree:?}");
         }

@@ -51,7 +51,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// memory whatever this is set to (1 MB and 16 MB differ by about 5 MB). The other large
 /// cost, about 22 MB of metric histograms that sled fills with zeros at open, is avoided by
 /// the `miri_optimizations` feature in Cargo.toml, which only makes them lazily zeroed.
-pub const DEFAULT_CACHE_MB: u64 = 16;
+pub const DEFAULT_CACHE_MB: u64 = 4;
+
+/// Tries at opening a locked database, 100 ms apart.
+const LOCK_ATTEMPTS: u32 = 10;
 
 /// The database handle. A clone is a reference-count bump; every clone is the same store.
 ///
@@ -212,22 +215,33 @@ impl Store {
                 source,
             })?;
         }
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(path)
-            .cache_capacity(cache_mb.max(1).saturating_mul(1024 * 1024))
-            .open()
-            .map_err(|source| {
-                if is_lock_error(&source) {
-                    Error::Locked {
-                        path: path.to_path_buf(),
+            .cache_capacity(cache_mb.max(1).saturating_mul(1024 * 1024));
+        // sled lets go of its file lock a moment after the last handle drops (its background
+        // threads finish first), so a process restarting at once, or a test reopening, may
+        // find it still held: try for up to a second before saying another process has it.
+        let mut attempts = 0;
+        let db = loop {
+            match config.open() {
+                Ok(db) => break db,
+                Err(source) if is_lock_error(&source) => {
+                    attempts += 1;
+                    if attempts >= LOCK_ATTEMPTS {
+                        return Err(Error::Locked {
+                            path: path.to_path_buf(),
+                        });
                     }
-                } else {
-                    Error::Open {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(source) => {
+                    return Err(Error::Open {
                         path: path.to_path_buf(),
                         source: DbError(source),
-                    }
+                    })
                 }
-            })?;
+            }
+        };
         Store::init(db, Some(path.to_path_buf()))
     }
 
@@ -276,11 +290,15 @@ impl Store {
         }
         // Every ticket handed out so far was taken after its writes: this flush covers them.
         let covered = durability.requested.load(Ordering::SeqCst);
-        self.inner
-            .db
-            .flush_async()
-            .await
-            .map_err(Error::db("flush"))?;
+        // sled's own `flush_async` finishes on its IO pool, which may still hold the database
+        // for a moment after the future resolves; a blocking task drops its handle before
+        // the await returns, so a store closed after a flush is really closed.
+        let db = self.inner.db.clone();
+        match tokio::task::spawn_blocking(move || db.flush()).await {
+            Ok(flushed) => flushed.map_err(Error::db("flush"))?,
+            // The blocking task only panics if sled does; flush in place then.
+            Err(_) => self.inner.db.flush().map_err(Error::db("flush"))?,
+        };
         durability.done.fetch_max(covered, Ordering::SeqCst);
         Ok(())
     }

@@ -833,7 +833,9 @@ async fn slash_commands_work_end_to_end_through_the_gateway() {
         in_guild(MANAGER),
     )
     .await;
-    assert!(content(&answer).contains("Korean"), "{answer}");
+    // The reply speaks the chat's new language, and says only headings change without an LLM.
+    assert!(content(&answer).contains("한국어 (ko)"), "{answer}");
+    assert!(content(&answer).contains("제목만"), "{answer}");
     let answer = slash(
         &fake,
         7,
@@ -845,7 +847,7 @@ async fn slash_commands_work_end_to_end_through_the_gateway() {
         in_guild(MANAGER),
     )
     .await;
-    assert!(content(&answer).contains("07:05 Asia/Seoul"), "{answer}");
+    assert!(content(&answer).contains("07:05 (Asia/Seoul)"), "{answer}");
     let sub = store.subscription(&chat).unwrap().unwrap();
     assert_eq!(
         (
@@ -858,7 +860,10 @@ async fn slash_commands_work_end_to_end_through_the_gateway() {
     );
 
     let answer = slash(&fake, 8, "unsubscribe", json!([]), in_guild(MANAGER)).await;
-    assert!(content(&answer).starts_with("Unsubscribed"), "{answer}");
+    assert!(
+        content(&answer).starts_with("구독을 해지했습니다"),
+        "{answer}"
+    );
     let sub = store.subscription(&chat).unwrap().unwrap();
     assert!(!sub.is_active);
     assert_eq!(sub.inactive_reason, Some(InactiveReason::Unsubscribed));
