@@ -8,6 +8,7 @@
 mod support;
 
 mod alerts;
+mod boundaries;
 mod cli;
 mod crash;
 mod discord;
