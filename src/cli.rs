@@ -104,13 +104,17 @@ pub fn couriers(config: &Config, store: &Store) -> anyhow::Result<Option<Courier
     }
     // Webhooks need no token, so the Discord sender always exists.
     couriers.discord = Some(discord::Sender::from_config(config).context("cannot set up Discord")?);
-    let has_webhooks = store
-        .subscriptions_iter()
-        .filter_map(Result::ok)
-        .any(|s| s.is_active && s.chat.platform() == crate::domain::Platform::DiscordWebhook);
     let has_token =
         config.secrets.telegram_token.is_some() || config.secrets.discord_token.is_some();
-    Ok((has_token || has_webhooks).then_some(couriers))
+    // Only without a token does it matter whether webhooks are subscribed; the scan reads
+    // every subscription, so a bot with a token skips it at start-up.
+    let has_webhooks = || {
+        store
+            .subscriptions_iter()
+            .filter_map(Result::ok)
+            .any(|s| s.is_active && s.chat.platform() == crate::domain::Platform::DiscordWebhook)
+    };
+    Ok((has_token || has_webhooks()).then_some(couriers))
 }
 
 /// Exit status 2 and the variables to set, for commands that need a platform.
