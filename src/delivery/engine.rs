@@ -248,10 +248,13 @@ impl<C: Courier> Engine<C> {
             } else {
                 (message.clone(), false)
             };
-            let reserved = self.pace.wait(chat).await;
-            match self.courier.send(chat, &message).await {
+            let ticket = self.pace.wait(chat).await;
+            let outcome = self.courier.send(chat, &message).await;
+            // Whatever the answer, the message may have been counted: it keeps its place in
+            // the limits from now (see `pace`).
+            ticket.answered();
+            match outcome {
                 Ok(receipt) => {
-                    self.pace.sent(chat, reserved);
                     if let Some((url, file_id)) = receipt.photo_file_id {
                         self.store.put_photo_file_id(&url, &file_id)?;
                     }

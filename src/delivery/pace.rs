@@ -6,7 +6,19 @@
 //! bot. Here every send first *reserves* the earliest instant that satisfies all three limits,
 //! then sleeps until it: reservations are made under one short lock, so concurrent jobs never
 //! race for a slot, and the global rate holds however many chats are in flight.
-
+//!
+//! # Why the limits hold at the platform's end, not only at ours
+//!
+//! The platform counts a message when it *arrives*, and we only know that this happens
+//! somewhere between the moment we send it and the moment its answer comes back. So a send
+//! holds a [`Ticket`] until it is answered, and a message counts against the global limit
+//! from the moment it leaves until one second after its answer (and against its chat and
+//! group from then on too). A new message leaves only while fewer than `global_per_sec`
+//! messages count: then no one-second window of arrivals can hold more than
+//! `global_per_sec`, however late the runtime wakes a sender or slow the network is. (Take
+//! the messages of any such window and the last of them to leave: when it left, every other
+//! one had left before it and been answered less than a second earlier or not at all, so
+//! it was counted.)
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -50,17 +62,26 @@ struct State {
     epoch: Instant,
     taken: BTreeSet<u64>,
     chats: HashMap<ChatRef, ChatState>,
-    /// When sends really went out in the last second. Reservations space sends evenly, but a
-    /// busy runtime wakes sleepers late and several then leave together; this window keeps
-    /// the count of real sends in any second within the rate even so.
-    issued: VecDeque<Instant>,
+    /// Messages sent and not yet answered. Reservations space sends evenly, but a busy
+    /// runtime wakes sleepers late and a slow answer hides when a message really arrived;
+    /// these two keep the global count honest even so (see the module docs).
+    in_flight: usize,
+    /// When the messages of the last second were answered, oldest first.
+    answered: VecDeque<Instant>,
 }
 
 #[derive(Debug, Default)]
 struct ChatState {
+    /// The earliest instant the next reservation for this chat may take.
     next: Option<Instant>,
-    /// Reserved send instants of the last minute (groups only).
+    /// Reserved send instants of the last minute (groups only); an answered message's is
+    /// moved to its answer.
     recent: VecDeque<Instant>,
+    /// A message to this chat is on its way.
+    in_flight: bool,
+    /// The last answered message's answer plus the interval: two senders for one chat (a
+    /// digest and a command reply) may hold reservations made before that answer came.
+    free_from: Option<Instant>,
 }
 
 /// Above this many tracked chats, idle ones are forgotten on the next reservation.
@@ -75,7 +96,8 @@ impl Pace {
                 epoch: Instant::now(),
                 taken: BTreeSet::new(),
                 chats: HashMap::new(),
-                issued: VecDeque::new(),
+                in_flight: 0,
+                answered: VecDeque::new(),
             })),
         }
     }
@@ -84,49 +106,81 @@ impl Pace {
         self.limits
     }
 
-    /// Waits until a message may be sent to `chat`, and counts it as sent then. Returns
-    /// the reserved instant, to pass to [`Pace::sent`] once the platform has answered.
-    pub async fn wait(&self, chat: &ChatRef) -> Instant {
-        let at = self.reserve(chat, Instant::now());
-        tokio::time::sleep_until(at).await;
-        while let Some(later) = self.issue(Instant::now()) {
+    /// Waits until a message may be sent to `chat`. The message counts against the limits
+    /// until the returned ticket is dropped (or [`Ticket::answered`]) and for the intervals
+    /// after that, so hold it for exactly as long as the platform takes to answer.
+    pub async fn wait(&self, chat: &ChatRef) -> Ticket {
+        let reserved = self.reserve(chat, Instant::now());
+        tokio::time::sleep_until(reserved).await;
+        while let Some(later) = self.leave(chat, Instant::now()) {
             tokio::time::sleep_until(later).await;
         }
-        at
+        Ticket {
+            pace: self.clone(),
+            chat: chat.clone(),
+            reserved,
+        }
     }
 
-    /// Counts a send going out at `now`, or says when one may go out instead because the
-    /// last second already holds `global_per_sec` of them.
-    fn issue(&self, now: Instant) -> Option<Instant> {
+    /// Lets a message to `chat` leave at `now` (it is then in flight), or says when to ask
+    /// again: another message to the chat is on its way or was answered less than the
+    /// interval ago, or `global_per_sec` messages are in flight or were answered less than a
+    /// second ago.
+    fn leave(&self, chat: &ChatRef, now: Instant) -> Option<Instant> {
         let rate = self.limits.global_per_sec.max(1) as usize;
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let interval = self.limits.per_chat_interval;
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let state = &mut *guard;
+        let c = state.chats.entry(chat.clone()).or_default();
+        if c.in_flight {
+            // Its answer comes at `now` at the earliest, and the interval runs from there.
+            return Some(now + interval.max(Duration::from_millis(1)));
+        }
+        if let Some(free) = c.free_from.filter(|f| *f > now) {
+            return Some(free);
+        }
         while state
-            .issued
+            .answered
             .front()
             .is_some_and(|t| *t + Duration::from_secs(1) <= now)
         {
-            state.issued.pop_front();
+            state.answered.pop_front();
         }
-        if state.issued.len() >= rate {
-            return state.issued.front().map(|t| *t + Duration::from_secs(1));
+        if state.in_flight + state.answered.len() >= rate {
+            // A message in flight frees its place a second after its answer at the
+            // earliest, so with none answered yet there is nothing to wait for sooner.
+            return Some(
+                state
+                    .answered
+                    .front()
+                    .map_or(now + Duration::from_secs(1), |t| {
+                        *t + Duration::from_secs(1)
+                    }),
+            );
         }
-        state.issued.push_back(now);
+        state.in_flight += 1;
+        if let Some(c) = state.chats.get_mut(chat) {
+            c.in_flight = true;
+        }
         None
     }
 
-    /// Counts a message reserved for `reserved` as arrived by now (the platform answered).
-    ///
-    /// Platforms count arrivals, and a message can leave later than its slot (a busy
-    /// runtime, a slow connection): spacing the chat's next message from its reservation
-    /// alone could put two messages less than the interval apart at the platform's end.
-    pub fn sent(&self, chat: &ChatRef, reserved: Instant) {
-        let now = Instant::now();
+    /// Counts the message reserved for `reserved` to `chat` as answered now: the chat's next
+    /// message waits the interval from now, and the global and group windows count it until
+    /// a second (a minute) from now.
+    fn answered(&self, chat: &ChatRef, reserved: Instant, now: Instant) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.in_flight = state.in_flight.saturating_sub(1);
+        // Kept in order, so expired answers leave from the front.
+        let now = state.answered.back().map_or(now, |last| now.max(*last));
+        state.answered.push_back(now);
         let Some(c) = state.chats.get_mut(chat) else {
             return;
         };
         let after = now + self.limits.per_chat_interval;
         c.next = Some(c.next.map_or(after, |n| n.max(after)));
+        c.in_flight = false;
+        c.free_from = Some(after);
         if let Some(slot) = c.recent.iter_mut().rev().find(|t| **t == reserved) {
             *slot = now.max(reserved);
         }
@@ -170,6 +224,33 @@ impl Pace {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let c = state.chats.entry(chat.clone()).or_default();
         c.next = Some(c.next.map_or(until, |n| n.max(until)));
+    }
+}
+
+/// A message on its way: it counts as in flight until this is answered or dropped.
+///
+/// Dropping counts too, so a send that fails, times out or is cancelled (a shutdown in the
+/// middle of a call) still frees its place, after the same intervals as an answered one:
+/// the platform may well have received it.
+#[derive(Debug)]
+#[must_use = "the message counts as in flight until the ticket is answered or dropped"]
+pub struct Ticket {
+    pace: Pace,
+    chat: ChatRef,
+    reserved: Instant,
+}
+
+impl Ticket {
+    /// The platform answered (whatever it said).
+    pub fn answered(self) {
+        // Drop does the counting.
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        self.pace
+            .answered(&self.chat, self.reserved, Instant::now());
     }
 }
 
@@ -255,28 +336,77 @@ mod tests {
     }
 
     #[test]
-    fn a_late_send_pushes_the_next_one_back() {
+    fn a_late_answer_pushes_the_next_message_back() {
         let pace = Pace::new(limits(1000, 1000, 100));
         let chat = ChatRef::telegram(-7);
         let now = Instant::now();
         let first = pace.reserve(&chat, now);
-        // The platform answered only now, later than the reservation.
-        pace.sent(&chat, first);
-        let answered = Instant::now();
+        // The platform answered 3 s after the reservation.
+        let answer = first + Duration::from_secs(3);
+        pace.answered(&chat, first, answer);
         let second = pace.reserve(&chat, now);
-        assert!(second >= answered + Duration::from_millis(1000));
+        assert_eq!(second, answer + Duration::from_millis(1000));
     }
 
     #[test]
-    fn no_second_holds_more_real_sends_than_the_rate() {
+    fn a_message_counts_until_a_second_after_its_answer() {
         let pace = Pace::new(limits(3, 0, 100));
         let now = Instant::now();
         // Sleepers woken late all try to leave at the same instant.
-        assert_eq!(pace.issue(now), None);
-        assert_eq!(pace.issue(now), None);
-        assert_eq!(pace.issue(now), None);
-        assert_eq!(pace.issue(now), Some(now + Duration::from_secs(1)));
-        assert_eq!(pace.issue(now + Duration::from_secs(1)), None);
+        let to = |i| ChatRef::telegram(i);
+        assert_eq!(pace.leave(&to(1), now), None);
+        assert_eq!(pace.leave(&to(2), now), None);
+        assert_eq!(pace.leave(&to(3), now), None);
+        // Three in flight, none answered: no place frees within a second.
+        assert_eq!(pace.leave(&to(4), now), Some(now + Duration::from_secs(1)));
+        // A slow answer, 5 s later: the place stays taken for a second after it, not after
+        // the send, since the platform may have counted the message only just now.
+        let answer = now + Duration::from_secs(5);
+        pace.answered(&to(1), now, answer);
+        assert_eq!(
+            pace.leave(&to(5), now + Duration::from_millis(5500)),
+            Some(answer + Duration::from_secs(1))
+        );
+        assert_eq!(pace.leave(&to(5), answer + Duration::from_secs(1)), None);
+        assert_eq!(
+            pace.leave(&to(6), answer + Duration::from_secs(1)),
+            Some(answer + Duration::from_secs(2))
+        );
+    }
+
+    #[tokio::test]
+    async fn a_dropped_ticket_frees_its_place() {
+        let pace = Pace::new(limits(1, 0, 100));
+        let chat = ChatRef::telegram(1);
+        let ticket = pace.wait(&chat).await;
+        let other = ChatRef::telegram(2);
+        assert!(
+            pace.leave(&other, Instant::now()).is_some(),
+            "the one place is taken"
+        );
+        drop(ticket);
+        // Freed a second after the drop, as if the platform had answered then.
+        let later = Instant::now() + Duration::from_secs(1);
+        assert_eq!(pace.leave(&other, later), None);
+    }
+
+    #[test]
+    fn two_senders_for_one_chat_go_one_after_the_other() {
+        // A digest and a command reply reserved their slots before either was answered.
+        let pace = Pace::new(limits(1000, 1000, 100));
+        let chat = ChatRef::telegram(9);
+        let now = Instant::now();
+        let first = pace.reserve(&chat, now);
+        assert_eq!(pace.leave(&chat, first), None);
+        // The second may not leave while the first is on its way...
+        let waiting = first + Duration::from_millis(1500);
+        assert!(pace.leave(&chat, waiting).is_some());
+        // ...nor before the interval has passed since the first one's answer.
+        let answer = first + Duration::from_secs(2);
+        pace.answered(&chat, first, answer);
+        let free = answer + Duration::from_secs(1);
+        assert_eq!(pace.leave(&chat, answer), Some(free));
+        assert_eq!(pace.leave(&chat, free), None);
     }
 
     #[test]

@@ -5,13 +5,17 @@
 //! engine's `SendError`, the photo upload fallback; and the fake itself: method names, body
 //! encodings, long polling, flood limits, and objects that teloxide deserializes.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use paperboy::adapters::telegram::Sender;
+use paperboy::delivery::engine::{Engine, Retry};
+use paperboy::delivery::pace::{Limits, Pace};
 use paperboy::delivery::{Courier, Outbound, SendError};
 use paperboy::domain::ChatRef;
 use paperboy::render::telegram::{Call, InputMediaPhoto, LinkPreviewOptions, ParseMode};
 use paperboy::secret::Secret;
+use paperboy::store::Store;
 use serde_json::{json, Value};
 
 use crate::support::telegram_fake::{
@@ -586,6 +590,43 @@ async fn the_group_limit_applies_to_groups_only() {
         s.send(&chat(-50), &text("g")).await.unwrap_err(),
         SendError::RetryAfter(Duration::ZERO)
     );
+}
+
+/// paperboy paced at exactly the platform's limit, over a network whose latency varies:
+/// each message reaches the fake 0-100 ms after it left, so arrivals bunch up. The platform
+/// counts arrivals, and still no second of them holds one message too many. (A pacer that
+/// counted its own sends instead of holding each message until its answer got 429s here.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pacing_at_the_limit_holds_when_arrivals_come_late() {
+    const RATE: u32 = 40;
+    const MESSAGES: i64 = 120;
+    let fake = FakeTelegram::with_options(Options {
+        global_limit: Some(Limit::per_second(RATE as usize)),
+        arrival_delay: Some(Duration::from_millis(100)),
+        ..Options::default()
+    })
+    .await;
+    let engine = Arc::new(Engine::new(
+        Store::temporary().unwrap(),
+        sender(&fake, Duration::from_secs(5)),
+        Pace::new(Limits {
+            global_per_sec: RATE,
+            per_chat_interval: Duration::ZERO,
+            group_per_minute: 20,
+        }),
+        Retry::default(),
+    ));
+    let sends: Vec<_> = (0..MESSAGES)
+        .map(|i| {
+            let engine = engine.clone();
+            tokio::spawn(async move { engine.send_now(&chat(1000 + i), &text("x")).await })
+        })
+        .collect();
+    for send in sends {
+        send.await.unwrap().unwrap().unwrap();
+    }
+    assert_eq!(fake.sent_count(), MESSAGES as usize);
+    assert_eq!(fake.count_429(), 0, "the fake had to refuse some");
 }
 
 // ---- the fake: updates and long polling -------------------------------------------------------

@@ -162,6 +162,11 @@ pub(super) async fn handle(AxumState(shared): AxumState<Arc<Shared>>, req: Reque
             None,
         )
     } else if let Some(method) = method {
+        let arrival_delay = shared.lock().opts.arrival_delay;
+        if let Some(max) = arrival_delay {
+            let nanos = rand::random::<u64>() % (max.as_nanos() as u64).max(1);
+            tokio::time::sleep(Duration::from_nanos(nanos)).await;
+        }
         match Params::read(req).await {
             Ok(params) => {
                 let chat_id = params.i64("chat_id");
@@ -624,16 +629,19 @@ fn send(
     let mut waits = Vec::new();
     if let Some(limit) = st.opts.per_chat_limit {
         let w = st.chat_windows.entry(chat_id).or_default();
-        waits.extend(window_wait(w, limit, now_i));
+        waits.extend(window_wait(w, limit, now_i).map(|s| ("chat", s)));
     }
     if let (Some(limit), true) = (st.opts.group_limit, chat_id < 0) {
         let w = st.group_windows.entry(chat_id).or_default();
-        waits.extend(window_wait(w, limit, now_i));
+        waits.extend(window_wait(w, limit, now_i).map(|s| ("group", s)));
     }
     if let Some(limit) = st.opts.global_limit {
-        waits.extend(window_wait(&mut st.global_window, limit, now_i));
+        waits.extend(window_wait(&mut st.global_window, limit, now_i).map(|s| ("global", s)));
     }
-    if let Some(wait) = waits.into_iter().max() {
+    for (limit, _) in &waits {
+        *st.floods.entry(limit).or_insert(0) += 1;
+    }
+    if let Some(wait) = waits.into_iter().map(|(_, s)| s).max() {
         return (too_many(st.opts.retry_after.unwrap_or(wait)), None);
     }
 

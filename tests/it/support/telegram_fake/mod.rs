@@ -121,6 +121,10 @@ pub struct Options {
     pub global_limit: Option<Limit>,
     /// `retry_after` in every 429 instead of the computed one (0 lets a test retry at once).
     pub retry_after: Option<u32>,
+    /// Holds each request a random time up to this before the fake looks at it, like a
+    /// network whose latency varies: a message then arrives, and is counted by the flood
+    /// limits, some time after the client sent it.
+    pub arrival_delay: Option<Duration>,
     /// Caps how long `getUpdates` holds a request, whatever `timeout` it asked for.
     pub max_poll_wait: Option<Duration>,
     /// Parse HTML-mode texts and captions as Telegram does and refuse bad ones.
@@ -144,6 +148,7 @@ impl Default for Options {
             group_limit: None,
             global_limit: None,
             retry_after: None,
+            arrival_delay: None,
             max_poll_wait: None,
             check_html: true,
             wait_limit: Duration::from_secs(30),
@@ -280,6 +285,8 @@ struct State {
     sent: Vec<Sent>,
     requests: Vec<RequestRecord>,
     statuses: HashMap<u16, u64>,
+    /// Flood refusals by the limit that was full: "chat", "group" or "global".
+    floods: HashMap<&'static str, u64>,
     chat_windows: HashMap<i64, VecDeque<Instant>>,
     group_windows: HashMap<i64, VecDeque<Instant>>,
     global_window: VecDeque<Instant>,
@@ -350,6 +357,7 @@ impl FakeTelegram {
             sent: Vec::new(),
             requests: Vec::new(),
             statuses: HashMap::new(),
+            floods: HashMap::new(),
             chat_windows: HashMap::new(),
             group_windows: HashMap::new(),
             global_window: VecDeque::new(),
@@ -441,6 +449,12 @@ impl FakeTelegram {
     /// How many 429 answers the fake gave, scripted or from the flood limits.
     pub fn count_429(&self) -> u64 {
         self.status_count(429)
+    }
+
+    /// How many sends the flood limits refused because `limit` ("chat", "group" or
+    /// "global") was full; a send refused by several counts for each.
+    pub fn flood_count(&self, limit: &str) -> u64 {
+        self.shared.lock().floods.get(limit).copied().unwrap_or(0)
     }
 
     /// How many answers had this HTTP status.
