@@ -127,10 +127,14 @@ pub fn no_platform() -> ExitCode {
 
 /// The delivery engine as configured.
 pub fn engine(config: &Config, store: Store, couriers: Couriers) -> Engine<Couriers> {
-    let limits = Limits {
+    let telegram = Limits {
         global_per_sec: config.telegram.global_per_sec,
         per_chat_interval: config.telegram.per_chat_interval,
         group_per_minute: config.telegram.group_per_minute,
+    };
+    let discord = Limits {
+        global_per_sec: config.discord.global_per_sec,
+        ..Limits::DISCORD
     };
     let retry = Retry {
         max_attempts: config.delivery.max_attempts,
@@ -139,7 +143,12 @@ pub fn engine(config: &Config, store: Store, couriers: Couriers) -> Engine<Couri
         failures_before_inactive: config.delivery.failures_before_inactive,
         ..Retry::default()
     };
-    Engine::new(store, couriers, Pace::new(limits), retry)
+    Engine::new(
+        store,
+        couriers,
+        Pace::per_platform(telegram, discord),
+        retry,
+    )
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::domain::ChatRef;
+use crate::domain::{ChatRef, Platform};
 
 /// The limits of one platform.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,11 +45,29 @@ impl Limits {
         per_chat_interval: Duration::from_millis(1000),
         group_per_minute: 20,
     };
+
+    /// Discord's: 50 requests a second per bot, 5 messages per 5 seconds per channel (the
+    /// interval keeps to that; the per-minute cap then never binds).
+    pub const DISCORD: Limits = Limits {
+        global_per_sec: 50,
+        per_chat_interval: Duration::from_millis(1000),
+        group_per_minute: 60,
+    };
 }
 
 /// A shared pacer. Cloning is a reference-count bump; all clones share the reservations.
+///
+/// Each platform has its own limits and its own count: Telegram's 30 a second say nothing
+/// about Discord's 50. Discord webhooks share the Discord lane.
 #[derive(Debug, Clone)]
 pub struct Pace {
+    telegram: Lane,
+    discord: Lane,
+}
+
+/// The limits of one platform and the reservations made under them.
+#[derive(Debug, Clone)]
+struct Lane {
     limits: Limits,
     state: Arc<Mutex<State>>,
 }
@@ -89,8 +107,67 @@ const PRUNE_ABOVE: usize = 4096;
 const MINUTE: Duration = Duration::from_secs(60);
 
 impl Pace {
+    /// The same limits on every platform.
     pub fn new(limits: Limits) -> Pace {
+        Pace::per_platform(limits, limits)
+    }
+
+    pub fn per_platform(telegram: Limits, discord: Limits) -> Pace {
         Pace {
+            telegram: Lane::new(telegram),
+            discord: Lane::new(discord),
+        }
+    }
+
+    fn lane(&self, chat: &ChatRef) -> &Lane {
+        match chat.platform() {
+            Platform::Telegram => &self.telegram,
+            Platform::Discord | Platform::DiscordWebhook => &self.discord,
+        }
+    }
+
+    /// Waits until a message may be sent to `chat`. The message counts against the limits
+    /// until the returned ticket is dropped (or [`Ticket::answered`]) and for the intervals
+    /// after that, so hold it for exactly as long as the platform takes to answer.
+    pub async fn wait(&self, chat: &ChatRef) -> Ticket {
+        let lane = self.lane(chat);
+        let reserved = lane.reserve(chat, Instant::now());
+        tokio::time::sleep_until(reserved).await;
+        while let Some(later) = lane.leave(chat, Instant::now()) {
+            tokio::time::sleep_until(later).await;
+        }
+        Ticket {
+            lane: lane.clone(),
+            chat: chat.clone(),
+            reserved,
+        }
+    }
+
+    /// Reserves the earliest instant at or after `now` that respects every limit of the
+    /// chat's platform.
+    pub fn reserve(&self, chat: &ChatRef, now: Instant) -> Instant {
+        self.lane(chat).reserve(chat, now)
+    }
+
+    /// Holds a chat back after the platform said to wait (a 429 for that chat).
+    pub fn hold_chat(&self, chat: &ChatRef, wait: Duration) {
+        self.lane(chat).hold_chat(chat, wait);
+    }
+
+    #[cfg(test)]
+    fn leave(&self, chat: &ChatRef, now: Instant) -> Option<Instant> {
+        self.lane(chat).leave(chat, now)
+    }
+
+    #[cfg(test)]
+    fn answered(&self, chat: &ChatRef, reserved: Instant, now: Instant) {
+        self.lane(chat).answered(chat, reserved, now);
+    }
+}
+
+impl Lane {
+    fn new(limits: Limits) -> Lane {
+        Lane {
             limits,
             state: Arc::new(Mutex::new(State {
                 epoch: Instant::now(),
@@ -99,26 +176,6 @@ impl Pace {
                 in_flight: 0,
                 answered: VecDeque::new(),
             })),
-        }
-    }
-
-    pub fn limits(&self) -> Limits {
-        self.limits
-    }
-
-    /// Waits until a message may be sent to `chat`. The message counts against the limits
-    /// until the returned ticket is dropped (or [`Ticket::answered`]) and for the intervals
-    /// after that, so hold it for exactly as long as the platform takes to answer.
-    pub async fn wait(&self, chat: &ChatRef) -> Ticket {
-        let reserved = self.reserve(chat, Instant::now());
-        tokio::time::sleep_until(reserved).await;
-        while let Some(later) = self.leave(chat, Instant::now()) {
-            tokio::time::sleep_until(later).await;
-        }
-        Ticket {
-            pace: self.clone(),
-            chat: chat.clone(),
-            reserved,
         }
     }
 
@@ -187,7 +244,7 @@ impl Pace {
     }
 
     /// Reserves the earliest instant at or after `now` that respects every limit.
-    pub fn reserve(&self, chat: &ChatRef, now: Instant) -> Instant {
+    fn reserve(&self, chat: &ChatRef, now: Instant) -> Instant {
         let global_gap = Duration::from_secs(1) / self.limits.global_per_sec.max(1);
         // The lock is only poisoned if a reservation panicked; the state is still usable.
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -218,8 +275,7 @@ impl Pace {
         at
     }
 
-    /// Holds a chat back after the platform said to wait (a 429 for that chat).
-    pub fn hold_chat(&self, chat: &ChatRef, wait: Duration) {
+    fn hold_chat(&self, chat: &ChatRef, wait: Duration) {
         let until = Instant::now() + wait;
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         let c = state.chats.entry(chat.clone()).or_default();
@@ -235,7 +291,7 @@ impl Pace {
 #[derive(Debug)]
 #[must_use = "the message counts as in flight until the ticket is answered or dropped"]
 pub struct Ticket {
-    pace: Pace,
+    lane: Lane,
     chat: ChatRef,
     reserved: Instant,
 }
@@ -249,7 +305,7 @@ impl Ticket {
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        self.pace
+        self.lane
             .answered(&self.chat, self.reserved, Instant::now());
     }
 }
@@ -407,6 +463,26 @@ mod tests {
         let free = answer + Duration::from_secs(1);
         assert_eq!(pace.leave(&chat, answer), Some(free));
         assert_eq!(pace.leave(&chat, free), None);
+    }
+
+    #[test]
+    fn each_platform_has_its_own_limits() {
+        let pace = Pace::per_platform(limits(1, 0, 100), limits(1000, 0, 100));
+        let now = Instant::now();
+        let telegram: Vec<_> = (1..=3)
+            .map(|i| pace.reserve(&ChatRef::telegram(i), now))
+            .collect();
+        assert_eq!(telegram[2] - telegram[0], Duration::from_secs(2));
+        // Discord channels and webhooks are not queued behind Telegram's one a second.
+        let discord = [
+            ChatRef::Discord { channel_id: 1 },
+            ChatRef::Discord { channel_id: 2 },
+            ChatRef::DiscordWebhook {
+                url: "https://discord.com/api/webhooks/1/x".into(),
+            },
+        ]
+        .map(|chat| pace.reserve(&chat, now));
+        assert!(discord[2] - now < Duration::from_millis(5), "{discord:?}");
     }
 
     #[test]
