@@ -721,14 +721,19 @@ async fn the_bot_identifies_with_guilds_only_and_registers_its_commands() {
             "settings",
             "time",
             "top",
-            "lang"
+            "lang",
+            "alert"
         ]
     );
     for command in commands {
         let name = command["name"].as_str().unwrap();
         let manage =
             command["default_member_permissions"].as_str() == Some(&MANAGE_CHANNELS.to_string());
-        assert_eq!(manage, !matches!(name, "today" | "settings"), "{name}");
+        assert_eq!(
+            manage,
+            !matches!(name, "today" | "settings" | "alert"),
+            "{name}"
+        );
         for option in command["options"].as_array().into_iter().flatten() {
             let autocomplete = option["autocomplete"].as_bool().unwrap_or(false);
             let expected = matches!(option["name"].as_str(), Some("timezone" | "language"));
@@ -1131,5 +1136,134 @@ async fn leaving_a_server_or_losing_a_channel_deactivates_its_subscriptions() {
             .unwrap()
             .is_active
     );
+    bot.stop().await;
+}
+
+/// A subcommand of `/alert`, as Discord nests it.
+fn alert_sub(name: &str, options: Value) -> Value {
+    json!([{ "name": name, "type": 1, "options": options }])
+}
+
+#[tokio::test]
+async fn alert_commands_keep_the_persons_rules_and_answer_only_them() {
+    let fake = FakeDiscord::start().await;
+    let store = Store::temporary().unwrap();
+    let bot = start_bot(&fake, &store, Some(GUILD)).await;
+    let person = ChatRef::DiscordUser { user_id: 4242 };
+
+    // A member without any permission may keep alerts: they are theirs, not the channel's.
+    let answer = slash(
+        &fake,
+        40,
+        "alert",
+        alert_sub(
+            "add",
+            json!([objects::option("rule", json!("agent OR agents"))]),
+        ),
+        in_guild(MEMBER),
+    )
+    .await;
+    assert!(is_ephemeral(&answer), "{answer}");
+    assert!(content(&answer).starts_with("Alert #1 added"), "{answer}");
+    let rules = store.alert_rules(&person).unwrap();
+    assert_eq!(rules.len(), 1);
+    assert!(rules[0].text.contains("agent"), "{rules:?}");
+    assert!(
+        store
+            .alert_rules(&ChatRef::Discord {
+                channel_id: CHANNEL
+            })
+            .unwrap()
+            .is_empty(),
+        "not the channel's"
+    );
+
+    // The same person in a DM with the bot sees the same rules.
+    let dm = Place {
+        channel_id: 720,
+        guild_id: None,
+        user_id: 4242,
+        permissions: 0,
+    };
+    let answer = slash(&fake, 41, "alert", alert_sub("list", json!([])), dm).await;
+    assert!(content(&answer).contains("agent"), "{answer}");
+
+    // A rule that cannot be read, and a number that is not in the list, are explained.
+    let answer = slash(
+        &fake,
+        42,
+        "alert",
+        alert_sub("add", json!([objects::option("rule", json!("\"unclosed"))])),
+        in_guild(MEMBER),
+    )
+    .await;
+    assert!(
+        content(&answer).contains("Cannot read that rule"),
+        "{answer}"
+    );
+    let answer = slash(
+        &fake,
+        43,
+        "alert",
+        alert_sub("remove", json!([objects::option("n", json!(5))])),
+        in_guild(MEMBER),
+    )
+    .await;
+    assert!(content(&answer).contains("no rule #5"), "{answer}");
+    assert_eq!(store.alert_rules(&person).unwrap().len(), 1);
+
+    // `/alert test` is deferred privately, then answered with the papers it matched.
+    // Today has the recorded papers, the six days before none (all stored, so nothing is
+    // fetched).
+    let now = Utc::now();
+    store.put_day(now.date_naive(), &papers(), now).unwrap();
+    for back in 1..7 {
+        let date = now.date_naive() - chrono::Days::new(back);
+        store.put_day(date, &[], now).unwrap();
+    }
+    let answer = slash(
+        &fake,
+        44,
+        "alert",
+        alert_sub(
+            "test",
+            json!([objects::option("rule", json!("\"web agent\""))]),
+        ),
+        in_guild(MEMBER),
+    )
+    .await;
+    assert_eq!(answer, json!({ "type": 5, "data": { "flags": 64 } }));
+    let token = objects::interaction_token(44);
+    let original = format!("webhooks/{APP_ID}/{token}/messages/@original");
+    fake.wait_for("the /alert test answer", |r| {
+        r.iter().any(|x| x.route == original && x.method == "PATCH")
+    })
+    .await;
+    let edit = &fake.received_at(&original)[0];
+    let text = edit.body["content"].as_str().unwrap();
+    assert!(text.contains("WebChallenger"), "{text}");
+    assert!(text.chars().count() <= 2000, "{}", text.len());
+
+    // Removing and pausing act on the person's record.
+    let answer = slash(
+        &fake,
+        45,
+        "alert",
+        alert_sub("remove", json!([objects::option("n", json!(1))])),
+        in_guild(MEMBER),
+    )
+    .await;
+    assert!(content(&answer).starts_with("Removed #1"), "{answer}");
+    assert!(store.alert_rules(&person).unwrap().is_empty());
+    let answer = slash(
+        &fake,
+        46,
+        "alert",
+        alert_sub("help", json!([])),
+        in_guild(MEMBER),
+    )
+    .await;
+    assert!(content(&answer).contains("author:"), "{answer}");
+
     bot.stop().await;
 }

@@ -35,8 +35,10 @@ use serenity::http::Http;
 
 use super::interaction::{self, command_from_interaction, suggest_languages, suggest_timezones};
 use super::send::{self, DEFAULT_TIMEOUT};
+use crate::alerts;
 use crate::archive::Archive;
-use crate::command::{self, Answer, Caller, Command, Defaults};
+use crate::command::alert::{AlertAnswer, AlertCommand};
+use crate::command::{self, AlertLimits, Answer, Caller, Command, Defaults};
 use crate::config::Config;
 use crate::domain::sentence::truncate;
 use crate::domain::subscription::InactiveReason;
@@ -83,6 +85,10 @@ pub async fn run(
         backend,
         lookback_days: config.source.lookback_days,
         dev_guild_id: config.discord.dev_guild_id,
+        alert_limits: AlertLimits {
+            max_rules: config.alerts.max_rules_per_person,
+            max_chars: config.alerts.max_rule_chars,
+        },
         guilds: Mutex::new(HashMap::new()),
     };
     let mut client = ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
@@ -116,6 +122,7 @@ struct Bot {
     defaults: Defaults,
     lookback_days: u32,
     dev_guild_id: Option<u64>,
+    alert_limits: AlertLimits,
     /// `server id -> subscribed channel and thread ids`. A std mutex: held for a map
     /// access, never across an await.
     guilds: Mutex<HashMap<u64, HashSet<u64>>>,
@@ -235,6 +242,11 @@ impl Bot {
             }
         };
         tracing::info!(chat = %caller.chat, command = %invocation.name, may_manage = caller.may_manage, "slash command");
+        if let Command::Alert(alert) = &command {
+            return self
+                .alert(http, interaction, invocation.user_id, alert, now)
+                .await;
+        }
         let answer = command::handle(&self.store, &self.defaults, &caller, &command, now);
         if let Some(guild) = invocation.guild_id {
             if matches!(self.store.subscription(&caller.chat), Ok(Some(_))) {
@@ -258,6 +270,50 @@ impl Bot {
                 tracing::error!(chat = %caller.chat, error = %e, "the store failed during a command");
                 self.reply(http, interaction, SORRY, Audience::Caller).await;
             }
+        }
+    }
+
+    /// `/alert ...`: the person's own alerts, wherever they typed it; alerts reach them by
+    /// direct message. Answered only to them. `/alert test` reads the last days' lists,
+    /// which may take longer than Discord waits for an answer, so it is deferred first.
+    async fn alert(
+        &self,
+        http: &Http,
+        interaction: &CommandInteraction,
+        user_id: u64,
+        alert: &AlertCommand,
+        now: DateTime<Utc>,
+    ) {
+        let owner = ChatRef::DiscordUser { user_id };
+        let answer = command::alert::handle(&self.store, &self.alert_limits, &owner, alert, now);
+        let rule = match answer {
+            Ok(AlertAnswer::Text(text)) => {
+                return self.reply(http, interaction, &text, Audience::Caller).await
+            }
+            Ok(AlertAnswer::Test(rule)) => rule,
+            Err(e) => {
+                tracing::error!(user = user_id, error = %e, "an alert command failed in the store");
+                return self.reply(http, interaction, SORRY, Audience::Caller).await;
+            }
+        };
+        let deferred = json!({ "type": DEFERRED_CHANNEL_MESSAGE, "data": { "flags": EPHEMERAL } });
+        if let Err(e) = http
+            .create_interaction_response(interaction.id, &interaction.token, &deferred, Vec::new())
+            .await
+        {
+            tracing::warn!(error = %e, "cannot defer /alert test");
+            return;
+        }
+        let text = alerts::test_rule(&self.archive, &rule, now).await;
+        let message = json!({
+            "content": truncate(&text, CONTENT_LIMIT),
+            "allowed_mentions": { "parse": [] },
+        });
+        if let Err(e) = http
+            .edit_original_interaction_response(&interaction.token, &message, Vec::new())
+            .await
+        {
+            tracing::warn!(error = %e, "cannot deliver /alert test");
         }
     }
 

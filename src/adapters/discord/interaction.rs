@@ -18,6 +18,7 @@ use serenity::all::{
     CreateCommandOption, InstallationContext, InteractionContext, Permissions,
 };
 
+use crate::command::alert::AlertCommand;
 use crate::command::{Caller, ChatKind, Command, UsageError, COMMANDS};
 use crate::domain::subscription::parse_time_zone;
 use crate::domain::{ChatRef, DeliveryTime, Language, Subscription};
@@ -27,7 +28,7 @@ use crate::domain::{ChatRef, DeliveryTime, Language, Subscription};
 pub const BOT_PERMISSIONS: u64 = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 38);
 
 /// The commands, in menu order; every name is also in [`COMMANDS`].
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 8] = [
     "today",
     "subscribe",
     "unsubscribe",
@@ -35,6 +36,27 @@ pub const NAMES: [&str; 7] = [
     "time",
     "top",
     "lang",
+    "alert",
+];
+
+/// The subcommands of `/alert`, with their descriptions.
+const ALERT_SUBCOMMANDS: [(&str, &str); 7] = [
+    (
+        "add",
+        "alert me privately when a new paper matches this rule",
+    ),
+    ("list", "my alert rules"),
+    (
+        "remove",
+        "remove one of my rules, by its number in the list",
+    ),
+    (
+        "test",
+        "which papers of the last days a rule would have matched",
+    ),
+    ("pause", "pause my alerts (the rules are kept)"),
+    ("resume", "turn my alerts back on"),
+    ("help", "how alerts and their rules work"),
 ];
 
 /// Most choices Discord shows for an autocomplete.
@@ -72,7 +94,12 @@ pub enum OptionValue {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invocation {
     pub name: String,
+    /// `/alert add ...` is `alert` with the subcommand `add`.
+    pub subcommand: Option<String>,
+    /// The options of the command, or of its subcommand.
     pub options: Vec<(String, OptionValue)>,
+    /// Who used the command: alerts are theirs, wherever they typed it.
+    pub user_id: u64,
     /// The channel or thread the command was used in.
     pub channel_id: u64,
     /// `None` in a DM with the bot.
@@ -188,6 +215,7 @@ pub fn command_from_interaction(
                 .into())
             }
         },
+        "alert" => Command::Alert(alert_command(invocation, &text, &usage_error)?),
         _ => return Err(unknown()),
     };
     let caller = Caller {
@@ -202,6 +230,39 @@ pub fn command_from_interaction(
         may_manage: may_manage(invocation.guild_id, invocation.member_permissions),
     };
     Ok((caller, command))
+}
+
+/// `/alert` and its subcommand; no subcommand (a client that sent none) is the help.
+fn alert_command(
+    invocation: &Invocation,
+    text: &dyn Fn(&str) -> Option<String>,
+    usage_error: &dyn Fn(String) -> UsageError,
+) -> Result<AlertCommand, UsageError> {
+    let rule = || text("rule").ok_or_else(|| usage_error("which rule? e.g. diffusion".into()));
+    Ok(
+        match invocation
+            .subcommand
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("help") => AlertCommand::Help,
+            Some("add") => AlertCommand::Add(rule()?),
+            Some("test") => AlertCommand::Test(rule()?),
+            Some("list") => AlertCommand::List,
+            Some("pause") => AlertCommand::Pause,
+            Some("resume") => AlertCommand::Resume,
+            Some("remove") => {
+                let wrong = || usage_error("N is a rule's number in /alert list".into());
+                let n = text("n").ok_or_else(wrong)?;
+                match n.parse::<usize>() {
+                    Ok(n) if n >= 1 => AlertCommand::Remove(n),
+                    _ => return Err(wrong()),
+                }
+            }
+            Some(other) => return Err(usage_error(format!("no subcommand {other:?}"))),
+        },
+    )
 }
 
 /// May change a channel's subscription: anyone in a DM with the bot; in a server, members
@@ -345,15 +406,48 @@ fn command(name: &str) -> CreateCommand {
             ),
         ),
         "unsubscribe" => manage(base),
+        "alert" => ALERT_SUBCOMMANDS
+            .iter()
+            .fold(base, |command, (name, description)| {
+                let sub =
+                    CreateCommandOption::new(CommandOptionType::SubCommand, *name, *description);
+                let sub = match *name {
+                    // No length limit here: `alerts.max_rule_chars` is checked, and
+                    // explained, by the core.
+                    "add" | "test" => sub.add_sub_option(option(
+                        CommandOptionType::String,
+                        "rule",
+                        "words, \"a phrase\", a OR b, -word, author:\"Name\", org:name, upvotes>=N",
+                        true,
+                    )),
+                    "remove" => sub.add_sub_option(
+                        option(
+                            CommandOptionType::Integer,
+                            "n",
+                            "the rule's number in /alert list",
+                            true,
+                        )
+                        .min_int_value(1),
+                    ),
+                    _ => sub,
+                };
+                command.add_option(sub)
+            }),
         _ => base,
     }
 }
 
 /// The serenity interaction in plain terms.
 pub(crate) fn invocation(interaction: &CommandInteraction) -> Invocation {
-    let options = interaction
-        .data
-        .options
+    let mut subcommand = None;
+    let mut options = &interaction.data.options;
+    if let [only] = options.as_slice() {
+        if let CommandDataOptionValue::SubCommand(inner) = &only.value {
+            subcommand = Some(only.name.clone());
+            options = inner;
+        }
+    }
+    let options = options
         .iter()
         .map(|o| {
             let value = match &o.value {
@@ -369,7 +463,9 @@ pub(crate) fn invocation(interaction: &CommandInteraction) -> Invocation {
         .collect();
     Invocation {
         name: interaction.data.name.clone(),
+        subcommand,
         options,
+        user_id: interaction.user.id.get(),
         channel_id: interaction.channel_id.get(),
         guild_id: interaction.guild_id.map(|g| g.get()),
         member_permissions: interaction
@@ -391,10 +487,12 @@ mod tests {
     fn invocation(name: &str, options: &[(&str, OptionValue)], perms: Option<u64>) -> Invocation {
         Invocation {
             name: name.to_string(),
+            subcommand: None,
             options: options
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.clone()))
                 .collect(),
+            user_id: 4242,
             channel_id: 77,
             guild_id: Some(5),
             member_permissions: perms,
@@ -556,6 +654,94 @@ mod tests {
         assert!(suggest_languages("qq").is_empty());
     }
 
+    fn alert(
+        subcommand: Option<&str>,
+        options: &[(&str, OptionValue)],
+    ) -> Result<Command, InvocationError> {
+        let mut inv = invocation("alert", options, Some(VIEW_AND_SEND));
+        inv.subcommand = subcommand.map(str::to_string);
+        command_from_interaction(&inv).map(|(_, command)| command)
+    }
+
+    #[test]
+    fn alert_subcommands_become_the_core_alert_commands() {
+        let rule = [("rule", s("  diffusion OR \"flow matching\" "))];
+        assert_eq!(
+            alert(Some("add"), &rule).unwrap(),
+            Command::Alert(AlertCommand::Add("diffusion OR \"flow matching\"".into()))
+        );
+        assert_eq!(
+            alert(Some("test"), &rule).unwrap(),
+            Command::Alert(AlertCommand::Test("diffusion OR \"flow matching\"".into()))
+        );
+        let n = |v| [("n", OptionValue::Integer(v))];
+        assert_eq!(
+            alert(Some("remove"), &n(2)).unwrap(),
+            Command::Alert(AlertCommand::Remove(2))
+        );
+        for (sub, expected) in [
+            (Some("list"), AlertCommand::List),
+            (Some("pause"), AlertCommand::Pause),
+            (Some("resume"), AlertCommand::Resume),
+            (Some("help"), AlertCommand::Help),
+            (None, AlertCommand::Help),
+        ] {
+            assert_eq!(
+                alert(sub, &[]).unwrap(),
+                Command::Alert(expected),
+                "{sub:?}"
+            );
+        }
+        // Bad values answer with the usage, naming the problem.
+        for (sub, options) in [
+            (Some("remove"), n(0).to_vec()),
+            (Some("remove"), n(-3).to_vec()),
+            (Some("remove"), Vec::new()),
+            (Some("add"), vec![("rule", s("   "))]),
+            (Some("test"), Vec::new()),
+            (Some("subscribe"), Vec::new()),
+        ] {
+            let err = alert(sub, &options).unwrap_err().to_string();
+            assert!(err.contains("/alert"), "{sub:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_alert_definition_has_its_subcommands_and_their_options() {
+        let json = serde_json::to_value(commands()).unwrap();
+        let alert = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "alert")
+            .unwrap()
+            .clone();
+        let subs = alert["options"].as_array().unwrap();
+        let names: Vec<&str> = subs.iter().map(|o| o["name"].as_str().unwrap()).collect();
+        assert_eq!(
+            names,
+            ["add", "list", "remove", "test", "pause", "resume", "help"]
+        );
+        for sub in subs {
+            assert_eq!(sub["type"], 1, "a subcommand: {sub}");
+            let inner = sub["options"].as_array().cloned().unwrap_or_default();
+            match sub["name"].as_str().unwrap() {
+                "add" | "test" => {
+                    assert_eq!(inner.len(), 1);
+                    assert_eq!(inner[0]["name"], "rule");
+                    assert_eq!(inner[0]["type"], 3);
+                    assert_eq!(inner[0]["required"], true);
+                }
+                "remove" => {
+                    assert_eq!(inner[0]["name"], "n");
+                    assert_eq!(inner[0]["type"], 4);
+                    assert_eq!(inner[0]["min_value"], 1);
+                }
+                _ => assert!(inner.is_empty(), "{sub}"),
+            }
+        }
+    }
+
     #[test]
     fn definitions_cover_every_name_and_guard_the_setting_ones() {
         let json = serde_json::to_value(commands()).unwrap();
@@ -568,7 +754,8 @@ mod tests {
                 !description.is_empty() && description.chars().count() <= 100,
                 "{name}"
             );
-            let guarded = !matches!(name, "today" | "settings");
+            // Alerts are each person's own: anyone may set theirs.
+            let guarded = !matches!(name, "today" | "settings" | "alert");
             assert_eq!(
                 def["default_member_permissions"].as_str() == Some("16"),
                 guarded,

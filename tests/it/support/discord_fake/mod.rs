@@ -556,7 +556,11 @@ fn answer(
             if !s.acknowledged.insert(token.to_string()) {
                 Answer::error(400, "Interaction has already been acknowledged.", 40060)
             } else {
+                // A deferred answer (type 5) carries at most its flags (64: only the
+                // caller will see the reply); a message answer must be a valid message.
+                let is_deferred = body["type"] == json!(5);
                 match body["data"].as_object() {
+                    Some(_) if is_deferred => Answer::empty(204),
                     Some(_) if body["data"].get("choices").is_none() => {
                         match invalid(&body["data"]) {
                             Some(problem) => problem,
