@@ -201,7 +201,8 @@ fn assert_payloads_valid(digest: &Digest) -> Result<(), TestCaseError> {
         .map_err(|e| TestCaseError::fail(format!("json: {e}")))?;
     prop_assert_eq!(json["papers"].as_array().map(Vec::len), Some(n));
     let markdown = render::render(digest, Format::Markdown);
-    let first_line = format!("# {} Daily Papers (Top ", digest.date);
+    let top = render::labels::labels(digest.language).top(digest.top_n);
+    let first_line = format!("# {} Daily Papers ({top})", digest.date);
     prop_assert!(markdown.starts_with(&first_line), "{}", markdown);
     Ok(())
 }
