@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rand::Rng;
 
 use crate::domain::subscription::InactiveReason;
@@ -22,6 +22,42 @@ use crate::store::{self, LedgerItem, Store};
 
 use super::pace::Pace;
 use super::{Courier, Outbound, SendError};
+
+/// Records that `chat` has the whole digest of `date`: the scheduler never sends it that
+/// day again, and the chat's failure count starts over.
+async fn record_day(store: &Store, chat: &ChatRef, date: NaiveDate) -> Result<(), store::Error> {
+    store.record(chat, &LedgerItem::DigestDone { date }).await?;
+    store.update_subscription(chat, |s| {
+        s.consecutive_failures = 0;
+        if s.last_delivered.is_none_or(|d| d < date) {
+            s.last_delivered = Some(date);
+        }
+    })?;
+    Ok(())
+}
+
+/// Counts a digest sent on request (`/today`) as the chat's delivery of `date`, so the
+/// schedule does not bring the same day again an hour later: a subscribed chat never gets
+/// one day twice unless it asks twice. Returns whether it was counted.
+///
+/// Only for a chat with an active subscription (others have no schedule to spare), and only
+/// for a finished UTC day: today's list is still growing on Hugging Face, and the scheduled
+/// digest of it, tomorrow, is the one worth having.
+pub async fn record_on_request(
+    store: &Store,
+    chat: &ChatRef,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<bool, store::Error> {
+    if date >= now.date_naive() {
+        return Ok(false);
+    }
+    if !store.subscription(chat)?.is_some_and(|s| s.is_active) {
+        return Ok(false);
+    }
+    record_day(store, chat, date).await?;
+    Ok(true)
+}
 
 /// How hard to try before giving up on a job for this pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,17 +217,8 @@ impl<C: Courier> Engine<C> {
                 }
             }
         }
-        self.store
-            .record(&chat, &LedgerItem::DigestDone { date })
+        record_day(&self.store, &chat, date)
             .await
-            .map_err(|e| fail(&chat, e))?;
-        self.store
-            .update_subscription(&chat, |s| {
-                s.consecutive_failures = 0;
-                if s.last_delivered.is_none_or(|d| d < date) {
-                    s.last_delivered = Some(date);
-                }
-            })
             .map_err(|e| fail(&chat, e))?;
         Ok(Outcome::Delivered {
             chat,

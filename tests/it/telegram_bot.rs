@@ -476,6 +476,53 @@ async fn today_sends_the_latest_digest_once_a_minute() {
 }
 
 #[tokio::test]
+async fn a_finished_day_asked_with_today_is_not_scheduled_again_but_a_growing_one_is() {
+    let h = Harness::start(Setup {
+        days_with_papers: vec![day("2026-01-20"), day("2026-01-21")],
+        now: at("2026-01-21T08:00:00Z"),
+        ..Setup::default()
+    })
+    .await;
+    let ada = user(1401, "Ada");
+    let chat = TgChat::private(&ada);
+    let ada_ref = chat_ref(&chat);
+    h.ask(&chat, &ada, "/subscribe 09:00 UTC").await;
+    let before = h.tg.sent_count_to(chat.id());
+
+    // 08:00: `/today 2026-01-20`, a finished day, an hour before the scheduled digest.
+    h.tg.push_text(&chat, &ada, "/today 2026-01-20");
+    let sent = h.tg.wait_sent_to(chat.id(), before + DIGEST_LEN).await;
+    assert_digest(&sent[before..], "2026-01-20");
+    eventually("the day counted as delivered", || {
+        h.sub(&ada_ref).unwrap().last_delivered == Some(day("2026-01-20"))
+    })
+    .await;
+    // 09:00: that day is what the schedule would bring; it does not come twice.
+    let report = h.pass("2026-01-21T09:00:00Z").await;
+    assert_eq!(report.due, 0, "{report:?}");
+    assert_eq!(h.tg.sent_count_to(chat.id()), before + DIGEST_LEN);
+
+    // Today's own list (still growing) asked for by date is not counted: tomorrow's digest
+    // of it comes as scheduled.
+    h.set_now(at("2026-01-21T12:00:00Z"));
+    h.tg.push_text(&chat, &ada, "/today 2026-01-21");
+    h.tg.wait_sent_to(chat.id(), before + 2 * DIGEST_LEN).await;
+    let report = h.pass("2026-01-22T09:00:00Z").await;
+    assert_eq!(report.delivered, 1, "{report:?}");
+    let sent = h.tg.sent_to(chat.id());
+    assert_digest(&sent[before + 2 * DIGEST_LEN..], "2026-01-21");
+
+    // A chat with no subscription records nothing.
+    let bob = user(1402, "Bob");
+    let bob_chat = TgChat::private(&bob);
+    h.tg.push_text(&bob_chat, &bob, "/today 2026-01-20");
+    h.tg.wait_sent_to(bob_chat.id(), DIGEST_LEN).await;
+    assert_eq!(h.sub(&chat_ref(&bob_chat)), None);
+    assert!(h.store.ledger(&chat_ref(&bob_chat)).unwrap().is_empty());
+    h.finish().await;
+}
+
+#[tokio::test]
 async fn today_without_papers_says_which_days_it_tried() {
     let h = Harness::start(Setup {
         days_with_papers: Vec::new(),

@@ -40,6 +40,7 @@ use crate::archive::Archive;
 use crate::command::alert::{AlertAnswer, AlertCommand};
 use crate::command::{self, AlertLimits, Answer, Caller, Command, Defaults};
 use crate::config::Config;
+use crate::delivery::engine;
 use crate::domain::sentence::truncate;
 use crate::domain::subscription::InactiveReason;
 use crate::domain::{ChatRef, Language};
@@ -263,7 +264,7 @@ impl Bot {
                 language,
                 top_n,
             }) => {
-                self.today(http, interaction, date, language, top_n, now)
+                self.today(http, interaction, &caller.chat, date, language, top_n, now)
                     .await
             }
             Err(e) => {
@@ -318,10 +319,12 @@ impl Bot {
     }
 
     /// `/today`: deferred, then the digest as the deferred reply and follow-ups.
+    #[allow(clippy::too_many_arguments)] // the command's parts, each used once
     async fn today(
         &self,
         http: &Http,
         interaction: &CommandInteraction,
+        chat: &ChatRef,
         date: Option<NaiveDate>,
         language: Language,
         top_n: u8,
@@ -335,9 +338,9 @@ impl Bot {
             tracing::warn!(error = %e, "cannot defer /today");
             return;
         }
-        let messages = match self.digest(date, language, top_n, now).await {
-            Ok(messages) => messages,
-            Err(text) => vec![text_message(&text)],
+        let (day, messages) = match self.digest(date, language, top_n, now).await {
+            Ok((day, messages)) => (Some(day), messages),
+            Err(text) => (None, vec![text_message(&text)]),
         };
         for (index, message) in messages.iter().enumerate() {
             if let Err(problem) = render::check(message) {
@@ -356,17 +359,22 @@ impl Bot {
                 return;
             }
         }
+        if let Some(day) = day {
+            if let Err(e) = engine::record_on_request(&self.store, chat, day, now).await {
+                tracing::warn!(chat = %chat, error = %e, "cannot record the /today digest as delivered");
+            }
+        }
     }
 
     /// The digest of `date`, or of the newest day with papers (today included, as
-    /// `paperboy today` does), as Discord payloads; or what to say instead.
+    /// `paperboy today` does), with that day, as Discord payloads; or what to say instead.
     async fn digest(
         &self,
         date: Option<NaiveDate>,
         language: Language,
         top_n: u8,
         now: DateTime<Utc>,
-    ) -> Result<Vec<Message>, String> {
+    ) -> Result<(NaiveDate, Vec<Message>), String> {
         let today = source::today_utc(now);
         let unreachable = |e: crate::archive::Error| {
             tracing::warn!(error = %e, "cannot get papers for /today");
@@ -403,7 +411,7 @@ impl Bot {
         let digest =
             pipeline::build_digest(date, &papers, usize::from(top_n), language, &self.backend)
                 .await;
-        Ok(render::messages(&digest))
+        Ok((date, render::messages(&digest)))
     }
 
     async fn autocomplete(&self, http: &Http, interaction: &CommandInteraction) {

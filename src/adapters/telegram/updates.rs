@@ -26,7 +26,7 @@ use crate::archive::Archive;
 use crate::command::{
     self, AlertAnswer, AlertCommand, AlertLimits, Answer, Caller, ChatKind, Command, Defaults,
 };
-use crate::delivery::engine::Engine;
+use crate::delivery::engine::{self, Engine};
 use crate::delivery::{Courier, Outbound};
 use crate::domain::subscription::InactiveReason;
 use crate::domain::{ChatRef, Language, Subscription};
@@ -300,7 +300,14 @@ impl<C: Courier> Handler<C> {
                 }
             }
         }
-        tracing::info!(chat = %chat, date = %day, messages = total, "/today digest sent");
+        let counted = match engine::record_on_request(&self.store, chat, day, now).await {
+            Ok(counted) => counted,
+            Err(e) => {
+                tracing::warn!(chat = %chat, error = %e, "cannot record the /today digest as delivered");
+                false
+            }
+        };
+        tracing::info!(chat = %chat, date = %day, messages = total, counted, "/today digest sent");
     }
 
     /// A plain-text reply in `chat` (and its topic).
