@@ -1267,3 +1267,68 @@ async fn alert_commands_keep_the_persons_rules_and_answer_only_them() {
 
     bot.stop().await;
 }
+
+#[tokio::test]
+async fn today_in_a_subscribed_channel_counts_a_finished_day_as_delivered() {
+    let fake = FakeDiscord::start().await;
+    let store = Store::temporary().unwrap();
+    let bot = start_bot(&fake, &store, Some(GUILD)).await;
+    let channel = ChatRef::Discord {
+        channel_id: CHANNEL,
+    };
+
+    slash(&fake, 50, "subscribe", json!([]), in_guild(MANAGER)).await;
+    slash(
+        &fake,
+        51,
+        "today",
+        json!([objects::option("date", json!("2026-06-12"))]),
+        in_guild(MANAGER),
+    )
+    .await;
+    wait_until("the day counted as delivered", || {
+        store
+            .subscription(&channel)
+            .unwrap()
+            .is_some_and(|s| s.last_delivered == Some(day()))
+    })
+    .await;
+    assert!(store
+        .ledger(&channel)
+        .unwrap()
+        .contains(&LedgerItem::DigestDone { date: day() }));
+
+    // Another channel, not subscribed: the digest is shown, nothing is recorded.
+    let other = Place {
+        channel_id: 731,
+        ..in_guild(MEMBER)
+    };
+    slash(
+        &fake,
+        52,
+        "today",
+        json!([objects::option("date", json!("2026-06-12"))]),
+        other,
+    )
+    .await;
+    let token = objects::interaction_token(52);
+    fake.wait_for("the digest in the other channel", |r| {
+        r.iter()
+            .any(|x| x.route.contains(&token) && x.method == "PATCH")
+    })
+    .await;
+    let other = ChatRef::Discord { channel_id: 731 };
+    assert!(store.ledger(&other).unwrap().is_empty());
+    bot.stop().await;
+}
+
+/// Polls `cond` until it holds (for effects that only show in the store).
+async fn wait_until(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..1000 {
+        if cond() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("gave up waiting for {what}");
+}
