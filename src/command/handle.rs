@@ -180,9 +180,9 @@ pub fn handle(
                 now,
             )? {
                 super::alert::AlertAnswer::Text(t) => Answer::Text(t),
-                super::alert::AlertAnswer::Test(rule) => {
-                    Answer::Text(format!("/alert test {rule} works in the Telegram bot."))
-                }
+                super::alert::AlertAnswer::Test(rule) => Answer::Text(format!(
+                    "/alert test {rule} works in the Telegram and Discord bots."
+                )),
             },
         ),
         Command::Lang { language } => {
