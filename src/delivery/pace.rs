@@ -19,6 +19,7 @@
 //! the messages of any such window and the last of them to leave: when it left, every other
 //! one had left before it and been answered less than a second earlier or not at all, so
 //! it was counted.)
+
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -251,7 +252,7 @@ impl Lane {
         if state.chats.len() > PRUNE_ABOVE {
             state
                 .chats
-                .retain(|_, c| c.next.is_some_and(|n| n + MINUTE > now));
+                .retain(|_, c| c.in_flight || c.next.is_some_and(|n| n + MINUTE > now));
         }
         let is_group = is_group(chat);
         let per_minute = self.limits.group_per_minute.max(1) as usize;
