@@ -27,7 +27,7 @@ use serde_json::{json, Value};
 
 use crate::support::discord_fake::objects::{self, Place, MANAGER, MANAGE_CHANNELS, MEMBER};
 use crate::support::discord_fake::{FakeDiscord, Scripted, Target, APP_ID, BOT_TOKEN};
-use crate::support::{fixtures, hf};
+use crate::support::{eventually, fixtures, hf};
 
 fn day() -> NaiveDate {
     hf::date("2026-06-12")
@@ -1286,7 +1286,7 @@ async fn today_in_a_subscribed_channel_counts_a_finished_day_as_delivered() {
         in_guild(MANAGER),
     )
     .await;
-    wait_until("the day counted as delivered", || {
+    eventually("the day counted as delivered", || {
         store
             .subscription(&channel)
             .unwrap()
@@ -1320,15 +1320,4 @@ async fn today_in_a_subscribed_channel_counts_a_finished_day_as_delivered() {
     let other = ChatRef::Discord { channel_id: 731 };
     assert!(store.ledger(&other).unwrap().is_empty());
     bot.stop().await;
-}
-
-/// Polls `cond` until it holds (for effects that only show in the store).
-async fn wait_until(what: &str, cond: impl Fn() -> bool) {
-    for _ in 0..1000 {
-        if cond() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("gave up waiting for {what}");
 }

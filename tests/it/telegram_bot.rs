@@ -27,10 +27,10 @@ use tokio::task::JoinHandle;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::hf;
 use crate::support::telegram_fake::{
     Failure, FakeTelegram, Limit, MemberStatus, Options, Sent, TgChat, TgUser,
 };
+use crate::support::{eventually, hf};
 
 /// Papers in a digest unless a chat chose otherwise: a digest is then 1 + 2·3 messages.
 const TOP_N: u8 = 3;
@@ -215,17 +215,6 @@ impl Harness {
         result.expect("serve ends without an error");
         self.tg
     }
-}
-
-/// Waits (polling) until `cond` holds; for effects that only show in the store.
-async fn eventually(what: &str, cond: impl Fn() -> bool) {
-    for _ in 0..2000 {
-        if cond() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    panic!("gave up waiting for {what}");
 }
 
 fn text(sent: &Sent) -> &str {
