@@ -27,6 +27,12 @@ pub struct Caller {
     /// May change this chat's subscription: always in a private chat; administrators (or
     /// Manage Channels on Discord) elsewhere. The adapter decides, since only it can ask.
     pub may_manage: bool,
+    /// The language the platform says this chat speaks, when paperboy has it: the person's
+    /// app language in a private chat, a Discord server's language in its channels. A chat
+    /// that has not chosen one with `/lang` is answered, and starts its subscription, in it
+    /// (else in `digest.language`), so nobody has to find `/lang` in a language they do not
+    /// read.
+    pub language: Option<Language>,
 }
 
 /// Settings for chats that have not chosen their own.
@@ -79,11 +85,13 @@ pub fn handle(
     now: DateTime<Utc>,
 ) -> Result<Answer, store::Error> {
     let current = store.subscription(&caller.chat)?;
+    let chat_default = caller.language.unwrap_or(defaults.language);
     // Replies speak the chat's language; `/lang` answers in the new one.
     let language = match command {
         Command::Lang { language } => *language,
-        _ => current.as_ref().map_or(defaults.language, |s| s.language),
+        _ => current.as_ref().map_or(chat_default, |s| s.language),
     };
+    let new_subscription = || new_subscription(&caller.chat, defaults, chat_default, now);
     let r = replies(language);
     let text = |s: String| Ok(Answer::Text(s));
     let changes_settings = matches!(
@@ -115,9 +123,7 @@ pub fn handle(
             store.set_last_today(&caller.chat, now)?;
             let (language, top_n) = current
                 .as_ref()
-                .map_or((defaults.language, defaults.top_n), |s| {
-                    (s.language, s.top_n)
-                });
+                .map_or((chat_default, defaults.top_n), |s| (s.language, s.top_n));
             Ok(Answer::Digest {
                 date: *date,
                 language,
@@ -125,7 +131,7 @@ pub fn handle(
             })
         }
         Command::Subscribe { time, timezone } => {
-            let mut sub = current.unwrap_or_else(|| new_subscription(&caller.chat, defaults, now));
+            let mut sub = current.unwrap_or_else(new_subscription);
             let was_active = sub.is_active;
             if let Some(t) = time {
                 sub.time = *t;
@@ -148,7 +154,7 @@ pub fn handle(
             _ => text(r.not_subscribed_short.to_string()),
         },
         Command::Time { time, timezone } => {
-            let mut sub = current.unwrap_or_else(|| new_subscription(&caller.chat, defaults, now));
+            let mut sub = current.unwrap_or_else(new_subscription);
             sub.time = *time;
             if let Some(tz) = timezone {
                 sub.timezone = *tz;
@@ -162,7 +168,7 @@ pub fn handle(
             ))
         }
         Command::Top { n } => {
-            let mut sub = current.unwrap_or_else(|| new_subscription(&caller.chat, defaults, now));
+            let mut sub = current.unwrap_or_else(new_subscription);
             sub.top_n = *n;
             reactivate_unless_unsubscribed(&mut sub, now);
             store.put_subscription(&sub)?;
@@ -186,7 +192,7 @@ pub fn handle(
             },
         ),
         Command::Lang { language } => {
-            let mut sub = current.unwrap_or_else(|| new_subscription(&caller.chat, defaults, now));
+            let mut sub = current.unwrap_or_else(new_subscription);
             sub.language = *language;
             reactivate_unless_unsubscribed(&mut sub, now);
             store.put_subscription(&sub)?;
@@ -204,13 +210,18 @@ pub fn handle(
 
 /// A subscription record with the defaults, not yet active (settings commands may create
 /// one before `/subscribe`).
-fn new_subscription(chat: &ChatRef, defaults: &Defaults, now: DateTime<Utc>) -> Subscription {
+fn new_subscription(
+    chat: &ChatRef,
+    defaults: &Defaults,
+    language: Language,
+    now: DateTime<Utc>,
+) -> Subscription {
     Subscription {
         chat: chat.clone(),
         time: defaults.time,
         timezone: defaults.timezone,
         top_n: defaults.top_n,
-        language: defaults.language,
+        language,
         is_active: false,
         consecutive_failures: 0,
         inactive_reason: Some(InactiveReason::Unsubscribed),
@@ -325,16 +336,56 @@ mod tests {
     }
 
     fn say(store: &Store, command: Command) -> String {
+        say_as(store, None, command)
+    }
+
+    /// `command` from a private chat whose platform says it speaks `language`.
+    fn say_as(store: &Store, language: Option<Language>, command: Command) -> String {
         let caller = Caller {
             chat: ChatRef::telegram(7),
             kind: ChatKind::Private,
             may_manage: true,
+            language,
         };
         let now = "2026-01-20T10:00:00Z".parse().unwrap();
         match handle(store, &defaults(), &caller, &command, now).unwrap() {
             Answer::Text(text) => text,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_chat_without_a_choice_speaks_the_language_its_platform_names() {
+        let store = Store::temporary().unwrap();
+        let ja = Language::parse("ja").unwrap();
+        let start = say_as(&store, Some(ja), Command::Start);
+        assert!(start.starts_with(replies(ja).intro), "{start}");
+        assert_ne!(start, say_as(&store, None, Command::Start));
+        let subscribed = say_as(
+            &store,
+            Some(ja),
+            Command::Subscribe {
+                time: None,
+                timezone: None,
+            },
+        );
+        assert!(
+            subscribed.starts_with(replies(ja).subscribed),
+            "{subscribed}"
+        );
+        let sub = store.subscription(&ChatRef::telegram(7)).unwrap().unwrap();
+        assert_eq!(sub.language, ja, "the subscription starts in it");
+
+        // Once the chat has a language, the platform's hint no longer matters.
+        say_as(
+            &store,
+            Some(ja),
+            Command::Lang {
+                language: Language::ENGLISH,
+            },
+        );
+        let settings = say_as(&store, Some(ja), Command::Settings);
+        assert!(settings.starts_with("Top 5 papers"), "{settings}");
     }
 
     #[test]

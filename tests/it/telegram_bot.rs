@@ -276,6 +276,49 @@ async fn subscribes_from_a_private_chat_and_registers_the_menu() {
 }
 
 #[tokio::test]
+async fn a_person_is_answered_in_their_apps_language_until_they_choose_one() {
+    let h = Harness::start(Setup::default()).await;
+    let mut min = user(1501, "민수");
+    min.language_code = Some("ko".into());
+    let chat = TgChat::private(&min);
+
+    let start = h.ask(&chat, &min, "/start").await;
+    assert!(text(&start).contains("썸네일"), "{}", text(&start));
+    let subscribed = h.ask(&chat, &min, "/subscribe 08:00 Asia/Seoul").await;
+    assert!(
+        text(&subscribed).starts_with("구독했습니다."),
+        "{}",
+        text(&subscribed)
+    );
+    let sub = h.sub(&chat_ref(&chat)).unwrap();
+    assert_eq!(
+        sub.language,
+        Language::KOREAN,
+        "the digest starts in Korean"
+    );
+
+    // Their choice wins over the app's language from then on.
+    h.ask(&chat, &min, "/lang en").await;
+    let settings = h.ask(&chat, &min, "/settings").await;
+    assert!(
+        text(&settings).starts_with("Top 3 papers"),
+        "{}",
+        text(&settings)
+    );
+
+    // In a group, one member's app language says nothing about the others.
+    let group = TgChat::supergroup(-100_150, "Lab");
+    h.tg.set_admins(group.id(), std::slice::from_ref(&min));
+    let answer = h.ask(&group, &min, "/subscribe").await;
+    assert!(
+        text(&answer).starts_with("Subscribed."),
+        "{}",
+        text(&answer)
+    );
+    h.finish().await;
+}
+
+#[tokio::test]
 async fn a_group_admin_subscribes_and_a_member_is_refused() {
     let h = Harness::start(Setup::default()).await;
     let group = TgChat::supergroup(-100_200, "Reading group");

@@ -107,6 +107,10 @@ pub struct Invocation {
     /// The member's permissions in this channel, overwrites included, as Discord computed
     /// them; `None` outside servers.
     pub member_permissions: Option<u64>,
+    /// The language of the user's Discord app (`ko`, `pt-BR`, ...).
+    pub locale: Option<String>,
+    /// The server's language, as its settings say; `None` in a DM.
+    pub guild_locale: Option<String>,
 }
 
 /// A slash command that cannot become a [`Command`].
@@ -228,6 +232,12 @@ pub fn command_from_interaction(
             ChatKind::Private
         },
         may_manage: may_manage(invocation.guild_id, invocation.member_permissions),
+        // A channel is the server's, so the server's language; a DM is the person's.
+        language: match invocation.guild_id {
+            Some(_) => invocation.guild_locale.as_deref(),
+            None => invocation.locale.as_deref(),
+        }
+        .and_then(|code| Language::parse(code).ok()),
     };
     Ok((caller, command))
 }
@@ -473,6 +483,8 @@ pub(crate) fn invocation(interaction: &CommandInteraction) -> Invocation {
             .as_ref()
             .and_then(|m| m.permissions)
             .map(|p| p.bits()),
+        locale: Some(interaction.locale.clone()).filter(|l| !l.is_empty()),
+        guild_locale: interaction.guild_locale.clone(),
     }
 }
 
@@ -493,6 +505,8 @@ mod tests {
                 .map(|(n, v)| (n.to_string(), v.clone()))
                 .collect(),
             user_id: 4242,
+            locale: None,
+            guild_locale: None,
             channel_id: 77,
             guild_id: Some(5),
             member_permissions: perms,
@@ -661,6 +675,22 @@ mod tests {
         let mut inv = invocation("alert", options, Some(VIEW_AND_SEND));
         inv.subcommand = subcommand.map(str::to_string);
         command_from_interaction(&inv).map(|(_, command)| command)
+    }
+
+    #[test]
+    fn the_caller_speaks_the_servers_language_in_a_channel_and_their_own_in_a_dm() {
+        let mut inv = invocation("settings", &[], Some(VIEW_AND_SEND));
+        inv.locale = Some("pt-BR".into());
+        inv.guild_locale = Some("ko".into());
+        let (caller, _) = command_from_interaction(&inv).unwrap();
+        assert_eq!(caller.language, Some(Language::KOREAN));
+        inv.guild_id = None;
+        let (caller, _) = command_from_interaction(&inv).unwrap();
+        assert_eq!(caller.language, Some(Language::parse("pt").unwrap()));
+        // A language paperboy does not have leaves the configured default.
+        inv.locale = Some("el".into());
+        let (caller, _) = command_from_interaction(&inv).unwrap();
+        assert_eq!(caller.language, None);
     }
 
     #[test]

@@ -129,10 +129,18 @@ impl<C: Courier> Handler<C> {
             Command::Help | Command::Settings | Command::Today { .. }
         );
         let may_manage = needs_rights && self.may_manage(msg, kind).await;
+        // A person's app language says what they read; a group's members may differ.
+        let language = msg
+            .from
+            .as_ref()
+            .filter(|_| kind == ChatKind::Private)
+            .and_then(|user| user.language_code.as_deref())
+            .and_then(|code| Language::parse(code).ok());
         let caller = Caller {
             chat: chat.clone(),
             kind,
             may_manage,
+            language,
         };
         let now = (self.clock)();
         tracing::info!(chat = %chat, command = ?command, may_manage, "telegram command");
