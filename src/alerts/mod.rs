@@ -63,7 +63,7 @@ pub struct Report {
 /// What the poller keeps between polls: the rule index, and what it was built from.
 #[derive(Debug)]
 pub struct Poller {
-    /// Used when the person has no private subscription with a language of its own.
+    /// Used when the person has no private subscription and no recorded alert language.
     default_language: Language,
     index: Option<(u64, Arc<RuleIndex>)>,
     builds: usize,
@@ -159,10 +159,13 @@ pub async fn poll_once<C: Courier>(
                 report.waiting += 1;
                 continue;
             }
-            let language = engine
-                .store
-                .subscription(&owner)?
-                .map_or(poller.default_language, |s| s.language);
+            // The person's own choice, else what their alert commands were answered in.
+            let language = crate::command::alert::alert_language(
+                &engine.store,
+                &owner,
+                None,
+                poller.default_language,
+            )?;
             let summary = match summaries.get(&(paper.id.clone(), language)) {
                 Some(summary) => summary.clone(),
                 None => {

@@ -8,8 +8,10 @@
 
 use chrono::{DateTime, Utc};
 
+use super::alert_texts::alert_texts;
+use super::replies::fill;
 use crate::domain::alert::AlertRule;
-use crate::domain::ChatRef;
+use crate::domain::{ChatRef, Language};
 use crate::store::{self, Store, StoredRule};
 
 /// What follows `/alert`.
@@ -87,136 +89,133 @@ pub fn parse(args: &str) -> Result<AlertCommand, String> {
     }
 }
 
-/// Applies `command` to the alerts of `owner` (the person's private chat).
+/// Applies `command` to the alerts of `owner` (the person's private chat), answering in
+/// `language` (see [`alert_language`]).
 pub fn handle(
     store: &Store,
     limits: &AlertLimits,
     owner: &ChatRef,
+    language: Language,
     command: &AlertCommand,
     now: DateTime<Utc>,
 ) -> Result<AlertAnswer, store::Error> {
+    let t = alert_texts(language);
     let text = |s: String| Ok(AlertAnswer::Text(s));
+    let cannot_read = |e: &dyn std::fmt::Display| fill(t.cannot_read, &[("error", &e.to_string())]);
     match command {
-        AlertCommand::Help => text(help_text(limits)),
+        AlertCommand::Help => text(fill(
+            t.help,
+            &[
+                ("max_rules", &limits.max_rules.to_string()),
+                ("max_chars", &limits.max_chars.to_string()),
+            ],
+        )),
         AlertCommand::Add(typed) => {
             let rule = match AlertRule::parse_with_max(typed, limits.max_chars) {
                 Ok(rule) => rule,
-                Err(e) => {
-                    return text(format!(
-                        "Cannot read that rule: {e}. /alert shows the syntax."
-                    ))
-                }
+                Err(e) => return text(cannot_read(&e)),
             };
             let mut rules = store.alert_rules(owner)?;
             let canonical = rule.to_string();
             if let Some(n) = rules.iter().position(|r| r.text == canonical) {
-                return text(format!(
-                    "You already have this rule: #{} {canonical}",
-                    n + 1
-                ));
+                let n = (n + 1).to_string();
+                return text(fill(t.duplicate, &[("n", &n), ("rule", &canonical)]));
             }
             if rules.len() >= limits.max_rules {
-                return text(format!(
-                    "You have {} rules, the most one person may keep. /alert remove N makes room.",
-                    rules.len()
-                ));
+                let count = rules.len().to_string();
+                return text(fill(t.too_many, &[("count", &count)]));
             }
             rules.push(StoredRule {
                 text: canonical.clone(),
                 created_at: now,
             });
             store.put_alert_rules(owner, &rules)?;
-            let mut s = format!(
-                "Alert #{} added: {canonical}\nYou will get a private message when a new paper matches.",
-                rules.len()
-            );
+            store.set_alerts_language(owner, language)?;
+            let n = rules.len().to_string();
+            let mut s = fill(t.added, &[("n", &n), ("rule", &canonical)]);
             if rule.has_upvotes() {
-                s.push_str(" An upvotes>= rule fires once the paper reaches that count.");
+                s.push_str(t.added_upvotes);
             }
             if store.alerts_paused(owner)? {
-                s.push_str(" Your alerts are paused: /alert resume turns them back on.");
+                s.push_str(t.added_paused);
             }
             text(s)
         }
         AlertCommand::List => {
             let rules = store.alert_rules(owner)?;
             if rules.is_empty() {
-                return text(
-                    "You have no alert rules. /alert add RULE adds one; /alert shows how."
-                        .to_string(),
-                );
+                return text(t.list_empty.to_string());
             }
-            let mut s = format!(
-                "Your alert rules ({} of {}):\n",
-                rules.len(),
-                limits.max_rules
-            );
+            let (count, max) = (rules.len().to_string(), limits.max_rules.to_string());
+            let mut s = fill(t.list_title, &[("count", &count), ("max", &max)]);
+            s.push('\n');
             for (i, rule) in rules.iter().enumerate() {
                 s.push_str(&format!("{}. {}\n", i + 1, rule.text));
             }
-            if store.alerts_paused(owner)? {
-                s.push_str("\nPaused: /alert resume turns them back on.");
+            s.push('\n');
+            s.push_str(if store.alerts_paused(owner)? {
+                t.list_paused
             } else {
-                s.push_str("\n/alert remove N removes one.");
-            }
+                t.list_footer
+            });
             text(s)
         }
         AlertCommand::Remove(n) => {
             let mut rules = store.alert_rules(owner)?;
             if *n == 0 || *n > rules.len() {
                 return text(match rules.len() {
-                    0 => "You have no alert rules.".to_string(),
-                    len => {
-                        format!("There is no rule #{n}: you have {len}. /alert list shows them.")
-                    }
+                    0 => t.remove_none.to_string(),
+                    len => fill(
+                        t.remove_missing,
+                        &[("n", &n.to_string()), ("count", &len.to_string())],
+                    ),
                 });
             }
             let removed = rules.remove(n - 1);
             store.put_alert_rules(owner, &rules)?;
-            text(format!(
-                "Removed #{n}: {}. {} left.",
-                removed.text,
-                rules.len()
+            text(fill(
+                t.removed,
+                &[
+                    ("n", &n.to_string()),
+                    ("rule", &removed.text),
+                    ("count", &rules.len().to_string()),
+                ],
             ))
         }
         AlertCommand::Test(typed) => match AlertRule::parse_with_max(typed, limits.max_chars) {
             Ok(rule) => Ok(AlertAnswer::Test(rule)),
-            Err(e) => text(format!(
-                "Cannot read that rule: {e}. /alert shows the syntax."
-            )),
+            Err(e) => text(cannot_read(&e)),
         },
         AlertCommand::Pause => {
             store.set_alerts_paused(owner, true)?;
-            text(
-                "Alerts paused: your rules are kept. /alert resume turns them back on.".to_string(),
-            )
+            text(t.paused.to_string())
         }
         AlertCommand::Resume => {
             store.set_alerts_paused(owner, false)?;
+            store.set_alerts_language(owner, language)?;
             let n = store.alert_rules(owner)?.len();
             text(if n == 0 {
-                "Alerts are on, but you have no rules yet: /alert add RULE.".to_string()
+                t.resumed_empty.to_string()
             } else {
-                format!("Alerts resumed: {n} rule(s) active.")
+                fill(t.resumed, &[("count", &n.to_string())])
             })
         }
     }
 }
 
-fn help_text(limits: &AlertLimits) -> String {
-    format!(
-        "Alerts: a private message when a new Daily Paper matches one of your rules.\n\n\
-         /alert add RULE: add a rule\n\
-         /alert list: your rules, numbered\n\
-         /alert remove N: remove rule N\n\
-         /alert test RULE: what it would have matched in the last 7 days\n\
-         /alert pause, /alert resume\n\n\
-         Rules: words must all match (title, abstract, keywords, authors, organisation); \
-         \"exact phrase\"; a OR b; -word excludes; author:\"Name\"; org:name; upvotes>=N.\n\
-         Example: /alert add \"diffusion model\" video -survey\n\
-         Up to {} rules of {} characters each.",
-        limits.max_rules, limits.max_chars
-    )
+/// The language a person's alerts speak: their private subscription's when they have one
+/// (their own choice), else what their app says (`app`), else what they were last answered
+/// in, else `fallback` (`digest.language`).
+pub fn alert_language(
+    store: &Store,
+    owner: &ChatRef,
+    app: Option<Language>,
+    fallback: Language,
+) -> Result<Language, store::Error> {
+    if let Some(sub) = store.subscription(owner)? {
+        return Ok(sub.language);
+    }
+    Ok(app.or(store.alerts_language(owner)?).unwrap_or(fallback))
 }
 
 #[cfg(test)]
@@ -249,6 +248,47 @@ mod tests {
     }
 
     #[test]
+    fn the_alert_language_is_the_persons_choice_then_their_app_then_the_last_used() {
+        let store = Store::temporary().unwrap();
+        let me = ChatRef::telegram(7);
+        let ja = Language::parse("ja").unwrap();
+        let en = Language::ENGLISH;
+        assert_eq!(alert_language(&store, &me, None, en).unwrap(), en);
+        assert_eq!(alert_language(&store, &me, Some(ja), en).unwrap(), ja);
+        // Adding a rule remembers the language it was answered in, for the alert cards.
+        let now = Utc::now();
+        handle(
+            &store,
+            &AlertLimits::default(),
+            &me,
+            ja,
+            &AlertCommand::Add("gan".into()),
+            now,
+        )
+        .unwrap();
+        assert_eq!(store.alerts_language(&me).unwrap(), Some(ja));
+        assert_eq!(alert_language(&store, &me, None, en).unwrap(), ja);
+        // A private subscription's language is the person's own choice, and wins.
+        let sub = crate::domain::Subscription {
+            chat: me.clone(),
+            time: crate::domain::DeliveryTime::default(),
+            timezone: chrono_tz::UTC,
+            top_n: 5,
+            language: Language::KOREAN,
+            is_active: true,
+            consecutive_failures: 0,
+            inactive_reason: None,
+            created_at: now,
+            last_delivered: None,
+        };
+        store.put_subscription(&sub).unwrap();
+        assert_eq!(
+            alert_language(&store, &me, Some(ja), en).unwrap(),
+            Language::KOREAN
+        );
+    }
+
+    #[test]
     fn add_list_remove_and_limits() {
         let store = Store::temporary().unwrap();
         let me = ChatRef::telegram(7);
@@ -257,7 +297,9 @@ mod tests {
             max_chars: 20,
         };
         let now = Utc::now();
-        let ask = |c: AlertCommand| match handle(&store, &limits, &me, &c, now).unwrap() {
+        let ask = |c: AlertCommand| match handle(&store, &limits, &me, Language::ENGLISH, &c, now)
+            .unwrap()
+        {
             AlertAnswer::Text(t) => t,
             other => panic!("{other:?}"),
         };
@@ -272,7 +314,15 @@ mod tests {
         assert!(ask(AlertCommand::Remove(1)).starts_with("Removed #1"));
         assert_eq!(store.alert_rules(&me).unwrap().len(), 1);
         assert!(matches!(
-            handle(&store, &limits, &me, &AlertCommand::Test("gan".into()), now).unwrap(),
+            handle(
+                &store,
+                &limits,
+                &me,
+                Language::ENGLISH,
+                &AlertCommand::Test("gan".into()),
+                now
+            )
+            .unwrap(),
             AlertAnswer::Test(_)
         ));
     }

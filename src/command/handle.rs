@@ -182,6 +182,7 @@ pub fn handle(
                 store,
                 &super::alert::AlertLimits::default(),
                 &caller.chat,
+                language,
                 alert_command,
                 now,
             )? {

@@ -6,10 +6,13 @@
 //! same and this logic is tested once, without a platform.
 
 pub mod alert;
+mod alert_texts;
 mod handle;
 mod parse;
 mod replies;
 
 pub use alert::{AlertAnswer, AlertCommand, AlertLimits};
+pub use alert_texts::{alert_texts, AlertTexts};
 pub use handle::{handle, Answer, Caller, ChatKind, Defaults};
 pub use parse::{parse, Command, UsageError, COMMANDS};
+pub use replies::fill;

@@ -11,7 +11,7 @@ use super::key::{self, Part};
 use super::record::Record;
 use super::tree::Tree;
 use super::{Error, Store};
-use crate::domain::ChatRef;
+use crate::domain::{ChatRef, Language};
 
 /// One alert rule as the person wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +33,11 @@ pub(crate) struct Rules {
     /// older records read as "not started".
     #[serde(default)]
     pub started: bool,
+    /// The language the person's alert commands were last answered in, for their alert
+    /// cards when they have no private subscription of their own. Added without a version
+    /// bump: older records have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
 }
 
 impl Record for Rules {
@@ -96,6 +101,25 @@ impl Store {
         self.update::<Rules>(Tree::Alerts, &key::chat(owner), |current| {
             Some(Rules {
                 started: true,
+                ..current.unwrap_or_default()
+            })
+        })?;
+        Ok(())
+    }
+
+    /// The language `owner`'s alert commands were last answered in, if recorded.
+    pub fn alerts_language(&self, owner: &ChatRef) -> Result<Option<Language>, Error> {
+        Ok(self.rules(owner)?.language)
+    }
+
+    /// Remembers the language `owner` reads their alerts in; writes only when that is news.
+    pub fn set_alerts_language(&self, owner: &ChatRef, language: Language) -> Result<(), Error> {
+        if self.rules(owner)?.language == Some(language) {
+            return Ok(());
+        }
+        self.update::<Rules>(Tree::Alerts, &key::chat(owner), |current| {
+            Some(Rules {
+                language: Some(language),
                 ..current.unwrap_or_default()
             })
         })?;

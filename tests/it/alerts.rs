@@ -14,10 +14,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use paperboy::adapters::telegram::{Bot, Parts, Sender};
 use paperboy::alerts::{self, Poller, Report};
 use paperboy::archive::Archive;
-use paperboy::command::Defaults;
+use paperboy::command::{alert_texts, Defaults};
 use paperboy::delivery::engine::{Engine, Retry};
 use paperboy::delivery::pace::{Limits, Pace};
 use paperboy::domain::{ChatRef, DeliveryTime, Language};
+use paperboy::render::labels::labels;
 use paperboy::secret::Secret;
 use paperboy::store::{LedgerItem, Store, StoredRule};
 use paperboy::summarize::Backend;
@@ -515,6 +516,48 @@ async fn a_new_paper_alerts_each_matching_person_once_even_after_a_restart() {
     );
     assert_eq!(alert_cards(&h.tg, cy.id).len(), 1);
     assert_eq!(alert_cards(&h.tg, ada.id).len(), 1);
+    h.close().await;
+}
+
+#[tokio::test]
+async fn alerts_speak_the_persons_language_without_a_subscription() {
+    let mut h = Harness::start().await;
+    let mut min = TgUser::new(1101, "민수");
+    min.language_code = Some("ko".into());
+    let chat = TgChat::private(&min);
+    let ko = alert_texts(Language::KOREAN);
+    assert_ne!(
+        ko.added,
+        alert_texts(Language::ENGLISH).added,
+        "a Korean table"
+    );
+
+    let added = h.ask(&chat, &min, "/alert add diffusion").await;
+    let prefix = ko.added.split('{').next().unwrap();
+    assert!(added.starts_with(prefix), "{added}");
+    let help = h.ask(&chat, &min, "/alert").await;
+    assert!(
+        help.starts_with(ko.help.split('\n').next().unwrap()),
+        "{help}"
+    );
+
+    // The card comes in Korean too, though Min never subscribed (nor chose a language).
+    h.serve(
+        TODAY,
+        vec![hf::item("2601.30000", "Diffusion for Everyone", 3)],
+    )
+    .await;
+    let report = h.poll(later(0)).await;
+    assert_eq!(report.sent, 1, "{report:?}");
+    let sent = h.tg.sent_to(min.id);
+    let card = sent.last().unwrap();
+    let key_points = labels(Language::KOREAN).key_points;
+    assert!(text(card).contains(key_points), "{}", text(card));
+
+    // A later private choice wins: the person's /lang is their alerts' language too.
+    h.ask(&chat, &min, "/lang en").await;
+    let list = h.ask(&chat, &min, "/alert list").await;
+    assert!(list.starts_with("Your alert rules"), "{list}");
     h.close().await;
 }
 

@@ -244,8 +244,12 @@ impl Bot {
         };
         tracing::info!(chat = %caller.chat, command = %invocation.name, may_manage = caller.may_manage, "slash command");
         if let Command::Alert(alert) = &command {
+            let app = invocation
+                .locale
+                .as_deref()
+                .and_then(|code| Language::parse(code).ok());
             return self
-                .alert(http, interaction, invocation.user_id, alert, now)
+                .alert(http, interaction, invocation.user_id, app, alert, now)
                 .await;
         }
         let answer = command::handle(&self.store, &self.defaults, &caller, &command, now);
@@ -282,11 +286,22 @@ impl Bot {
         http: &Http,
         interaction: &CommandInteraction,
         user_id: u64,
+        app: Option<Language>,
         alert: &AlertCommand,
         now: DateTime<Utc>,
     ) {
         let owner = ChatRef::DiscordUser { user_id };
-        let answer = command::alert::handle(&self.store, &self.alert_limits, &owner, alert, now);
+        let fallback = self.defaults.language;
+        let language =
+            command::alert::alert_language(&self.store, &owner, app, fallback).unwrap_or(fallback);
+        let answer = command::alert::handle(
+            &self.store,
+            &self.alert_limits,
+            &owner,
+            language,
+            alert,
+            now,
+        );
         let rule = match answer {
             Ok(AlertAnswer::Text(text)) => {
                 return self.reply(http, interaction, &text, Audience::Caller).await

@@ -24,7 +24,8 @@ use teloxide::types::{ChatId, ChatMemberUpdated, Message, Update, UpdateKind, Us
 use super::bot::Clock;
 use crate::archive::Archive;
 use crate::command::{
-    self, AlertAnswer, AlertCommand, AlertLimits, Answer, Caller, ChatKind, Command, Defaults,
+    self, alert_texts, fill, AlertAnswer, AlertCommand, AlertLimits, Answer, Caller, ChatKind,
+    Command, Defaults,
 };
 use crate::delivery::engine::{self, Engine};
 use crate::delivery::{Courier, Outbound};
@@ -41,14 +42,6 @@ const SORRY: &str = "Sorry, something went wrong on paperboy's side; please try 
 
 /// The answer to anything in a private chat that is not a command paperboy knows.
 const HINT: &str = "I only understand commands. /help lists them; /today sends the latest papers.";
-
-/// The answer to `/alert` from an anonymous administrator or a channel: no person to alert.
-const NO_PERSON: &str =
-    "Alerts belong to a person: send /alert from your own account, not as the group or a channel.";
-
-/// The answer to `/start alerts`, the deep link a group reply gives.
-const ALERTS_STARTED: &str =
-    "You are set: your alerts will reach you here. /alert list shows your rules, /alert the rest.";
 
 /// Everything an update needs; shared by every handler task.
 pub(super) struct Handler<C> {
@@ -119,7 +112,9 @@ impl<C: Courier> Handler<C> {
             None => return,
         };
         if command == Command::Start && kind == ChatKind::Private && is_alerts_start(text) {
-            return self.reply(&chat, ALERTS_STARTED).await;
+            let person = ChatRef::telegram(msg.chat.id.0);
+            let language = self.alert_language(&person, msg);
+            return self.reply(&chat, alert_texts(language).started).await;
         }
         if let Command::Alert(alert) = &command {
             return self.on_alert(msg, &chat, alert, username).await;
@@ -158,6 +153,18 @@ impl<C: Courier> Handler<C> {
         }
     }
 
+    /// The language of `person`'s alerts: see [`command::alert::alert_language`]; their
+    /// app's language comes from the message they sent.
+    fn alert_language(&self, person: &ChatRef, msg: &Message) -> Language {
+        let app = msg
+            .from
+            .as_ref()
+            .and_then(|user| user.language_code.as_deref())
+            .and_then(|code| Language::parse(code).ok());
+        command::alert::alert_language(&self.store, person, app, self.defaults.language)
+            .unwrap_or(self.defaults.language)
+    }
+
     /// `/alert ...`: applied to the sender's own alerts, wherever it was typed; the answer
     /// goes where the command was. In a group, a sender the bot cannot message privately yet
     /// is told how to start it.
@@ -168,12 +175,26 @@ impl<C: Courier> Handler<C> {
             _ => None,
         };
         let Some(person) = person else {
-            return self.reply(chat, NO_PERSON).await;
+            let language = self
+                .store
+                .subscription(chat)
+                .ok()
+                .flatten()
+                .map_or(self.defaults.language, |s| s.language);
+            return self.reply(chat, alert_texts(language).no_person).await;
         };
         let owner = ChatRef::telegram(person);
+        let language = self.alert_language(&owner, msg);
         let now = (self.clock)();
         tracing::info!(chat = %chat, command = ?alert, "telegram alert command");
-        let answer = command::alert::handle(&self.store, &self.alert_limits, &owner, alert, now);
+        let answer = command::alert::handle(
+            &self.store,
+            &self.alert_limits,
+            &owner,
+            language,
+            alert,
+            now,
+        );
         let mut text = match answer {
             Ok(AlertAnswer::Text(text)) => text,
             Ok(AlertAnswer::Test(rule)) => alerts::test_rule(&self.archive, &rule, now).await,
@@ -185,8 +206,10 @@ impl<C: Courier> Handler<C> {
         let private = msg.chat.is_private();
         let wants_private = !matches!(alert, AlertCommand::Help | AlertCommand::Test(_));
         if !private && wants_private && !alerts::can_message(&self.store, &owner).unwrap_or(false) {
-            text.push_str(&format!(
-                "\n\nI cannot message you privately yet, so alerts cannot reach you: open https://t.me/{username}?start=alerts and press Start."
+            let link = format!("https://t.me/{username}?start=alerts");
+            text.push_str(&fill(
+                alert_texts(language).start_needed,
+                &[("link", &link)],
             ));
         }
         self.reply(chat, &text).await;
