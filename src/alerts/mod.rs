@@ -18,6 +18,7 @@ use chrono::{DateTime, Days, NaiveDate, Utc};
 use tokio::sync::watch;
 
 use crate::archive::{self, Archive};
+use crate::command::{alert_texts, fill};
 use crate::delivery::engine::{Engine, NotSent};
 use crate::delivery::{Courier, Outbound};
 use crate::domain::alert::{AlertRule, RuleIndex};
@@ -249,9 +250,15 @@ pub async fn run<C: Courier>(
     }
 }
 
-/// What `/alert test RULE` answers: the papers of the last [`TEST_DAYS`] UTC days the rule
-/// matches, newest day first, with why.
-pub async fn test_rule(archive: &Archive, rule: &AlertRule, now: DateTime<Utc>) -> String {
+/// What `/alert test RULE` answers, in `language`: the papers of the last [`TEST_DAYS`] UTC
+/// days the rule matches, newest day first, with why.
+pub async fn test_rule(
+    archive: &Archive,
+    rule: &AlertRule,
+    language: Language,
+    now: DateTime<Utc>,
+) -> String {
+    let t = alert_texts(language);
     let today = source::today_utc(now);
     let mut found = Vec::new();
     let mut missing = 0;
@@ -273,12 +280,17 @@ pub async fn test_rule(archive: &Archive, rule: &AlertRule, now: DateTime<Utc>) 
             }
         }
     }
+    let (rule, days) = (rule.to_string(), TEST_DAYS.to_string());
     let mut s = match found.len() {
-        0 => format!("{rule} matches no paper of the last {TEST_DAYS} days."),
-        n => format!(
-            "{rule} matches {n} paper{} of the last {TEST_DAYS} days:\n",
-            if n == 1 { "" } else { "s" }
-        ),
+        0 => fill(t.test_none, &[("rule", &rule), ("days", &days)]),
+        n => {
+            let count = n.to_string();
+            let head = fill(
+                t.test_found,
+                &[("rule", &rule), ("count", &count), ("days", &days)],
+            );
+            format!("{head}\n")
+        }
     };
     for (date, title, why) in found.iter().take(TEST_SHOWN) {
         let why = if why.is_empty() {
@@ -289,14 +301,14 @@ pub async fn test_rule(archive: &Archive, rule: &AlertRule, now: DateTime<Utc>) 
         s.push_str(&format!("\n{date} {}{why}", render::text::one_line(title)));
     }
     if found.len() > TEST_SHOWN {
-        s.push_str(&format!("\n... and {} more", found.len() - TEST_SHOWN));
+        let more = (found.len() - TEST_SHOWN).to_string();
+        s.push('\n');
+        s.push_str(&fill(t.test_more, &[("count", &more)]));
     }
     if missing > 0 {
-        s.push_str(&format!(
-            "\n\n{missing} day(s) could not be fetched from Hugging Face right now."
-        ));
+        s.push_str(&fill(t.test_missing, &[("count", &missing.to_string())]));
     }
-    s.push_str("\n\nNothing was saved: /alert add RULE keeps it.");
+    s.push_str(t.test_not_saved);
     s
 }
 

@@ -41,6 +41,17 @@ pub struct AlertTexts {
     pub resumed_empty: &'static str,
     /// Blank: `{count}`.
     pub resumed: &'static str,
+    /// `/alert test` found nothing. Blanks: `{rule}`, `{days}`.
+    pub test_none: &'static str,
+    /// `/alert test` found papers; the list follows on its own lines. Blanks: `{rule}`,
+    /// `{count}`, `{days}`.
+    pub test_found: &'static str,
+    /// After the shown papers when there are more. Blank: `{count}`.
+    pub test_more: &'static str,
+    /// Some days could not be fetched; starts with two line breaks. Blank: `{count}`.
+    pub test_missing: &'static str,
+    /// The last line of an `/alert test` answer; starts with two line breaks.
+    pub test_not_saved: &'static str,
     /// Telegram only: appended when the bot may not message the person yet; starts with two
     /// line breaks. Blank: `{link}`.
     pub start_needed: &'static str,
@@ -77,6 +88,11 @@ const EN: AlertTexts = AlertTexts {
     paused: "Alerts paused: your rules are kept. /alert resume turns them back on.",
     resumed_empty: "Alerts are on, but you have no rules yet: /alert add RULE.",
     resumed: "Alerts resumed: {count} rule(s) active.",
+    test_none: "{rule} matches no paper of the last {days} days.",
+    test_found: "Papers of the last {days} days that {rule} matches: {count}",
+    test_more: "... and {count} more",
+    test_missing: "\n\nDays that could not be fetched from Hugging Face right now: {count}.",
+    test_not_saved: "\n\nNothing was saved: /alert add RULE keeps it.",
     start_needed: "\n\nI cannot message you privately yet, so alerts cannot reach you: open {link} and press Start.",
     no_person: "Alerts belong to a person: send /alert from your own account, not as the group or a channel.",
     started: "You are set: your alerts will reach you here. /alert list shows your rules, /alert the rest.",
@@ -110,6 +126,11 @@ const KO: AlertTexts = AlertTexts {
     paused: "알림을 일시 중지했습니다. 규칙은 그대로 남아 있습니다. /alert resume 으로 다시 켤 수 있습니다.",
     resumed_empty: "알림이 켜져 있지만 아직 규칙이 없습니다. /alert add RULE 로 추가하세요.",
     resumed: "알림을 다시 켰습니다. 활성 규칙: {count}개.",
+    test_none: "최근 {days}일 동안 {rule} 에 맞는 논문이 없습니다.",
+    test_found: "최근 {days}일 동안 {rule} 에 맞는 논문: {count}편",
+    test_more: "... 외 {count}편",
+    test_missing: "\n\n지금 Hugging Face에서 가져오지 못한 날: {count}일.",
+    test_not_saved: "\n\n저장된 것은 없습니다. /alert add RULE 로 이 규칙을 추가할 수 있습니다.",
     start_needed: "\n\n아직 개인 메시지를 보낼 수 없어 알림이 전달되지 않습니다. {link} 를 열고 Start 를 누르세요.",
     no_person: "알림은 개인에게 속합니다. 그룹이나 채널 명의가 아니라 본인 계정으로 /alert 을 보내세요.",
     started: "준비되었습니다. 알림이 이곳으로 옵니다. 규칙은 /alert list, 그 밖의 기능은 /alert 으로 보세요.",
@@ -143,6 +164,11 @@ const JA: AlertTexts = AlertTexts {
     paused: "アラートを一時停止しました。ルールはそのまま残ります。/alert resume で再開できます。",
     resumed_empty: "アラートはオンですが、まだルールがありません。/alert add RULE で追加できます。",
     resumed: "アラートを再開しました。有効なルール: {count} 件。",
+    test_none: "過去 {days} 日間で {rule} に一致する論文はありません。",
+    test_found: "過去 {days} 日間で {rule} に一致した論文: {count} 件",
+    test_more: "…ほか {count} 件",
+    test_missing: "\n\n現在 Hugging Face から取得できない日: {count} 日分。",
+    test_not_saved: "\n\n何も保存されていません。/alert add RULE で保存できます。",
     start_needed: "\n\nまだ個人メッセージを送れないため、アラートが届きません。{link} を開いて Start を押してください。",
     no_person: "アラートは個人のものです。グループやチャンネルとしてではなく、ご自身のアカウントから /alert を送ってください。",
     started: "準備ができました。アラートはここに届きます。ルールの確認は /alert list、その他は /alert でどうぞ。",
@@ -176,6 +202,11 @@ const ZH: AlertTexts = AlertTexts {
     paused: "提醒已暂停，你的规则都会保留。发送 /alert resume 即可重新开启。",
     resumed_empty: "提醒已开启，但你还没有规则：发送 /alert add RULE 添加。",
     resumed: "提醒已恢复，生效规则：{count} 条。",
+    test_none: "过去 {days} 天内没有符合 {rule} 的论文。",
+    test_found: "过去 {days} 天内符合 {rule} 的论文：{count} 篇",
+    test_more: "……另有 {count} 篇",
+    test_missing: "\n\n目前无法从 Hugging Face 获取的天数：{count} 天。",
+    test_not_saved: "\n\n未保存任何内容：发送 /alert add RULE 即可保存这条规则。",
     start_needed: "\n\n我还无法给你发私信，所以提醒送不到你：请打开 {link} 并点击 Start。",
     no_person: "提醒属于个人：请用你自己的账号发送 /alert，而不是以群组或频道的身份发送。",
     started:
@@ -210,6 +241,11 @@ const ES: AlertTexts = AlertTexts {
     paused: "Alertas en pausa: tus reglas se conservan. /alert resume las vuelve a activar.",
     resumed_empty: "Las alertas están activadas, pero aún no tienes reglas: /alert add RULE.",
     resumed: "Alertas reanudadas. Reglas activas: {count}.",
+    test_none: "Ningún artículo de los últimos {days} días coincide con {rule}.",
+    test_found: "Artículos de los últimos {days} días que coinciden con {rule}: {count}",
+    test_more: "... y {count} más",
+    test_missing: "\n\nDías que no se pudieron obtener de Hugging Face en este momento: {count}.",
+    test_not_saved: "\n\nNo se ha guardado nada: /alert add RULE la guarda.",
     start_needed: "\n\nTodavía no puedo escribirte en privado, así que las alertas no pueden llegarte: abre {link} y pulsa Start.",
     no_person: "Las alertas son personales: envía /alert desde tu propia cuenta, no en nombre del grupo ni de un canal.",
     started: "Todo listo: tus alertas te llegarán aquí. /alert list muestra tus reglas; /alert, todo lo demás.",
@@ -244,6 +280,11 @@ const FR: AlertTexts = AlertTexts {
     paused: "Alertes suspendues\u{a0}: vos règles sont conservées. /alert resume les réactive.",
     resumed_empty: "Les alertes sont activées, mais vous n'avez encore aucune règle\u{a0}: /alert add RULE.",
     resumed: "Alertes réactivées. Règles actives\u{a0}: {count}.",
+    test_none: "Aucun article de ces {days} derniers jours ne correspond à {rule}.",
+    test_found: "Articles de ces {days} derniers jours qui correspondent à {rule}\u{a0}: {count}",
+    test_more: "... et {count} de plus",
+    test_missing: "\n\nJours qui n'ont pas pu être récupérés sur Hugging Face pour le moment\u{a0}: {count}.",
+    test_not_saved: "\n\nRien n'a été enregistré\u{a0}: /alert add RULE l'enregistre.",
     start_needed: "\n\nJe ne peux pas encore vous écrire en privé, donc les alertes ne peuvent pas vous parvenir\u{a0}: ouvrez {link} et appuyez sur Start.",
     no_person: "Les alertes sont personnelles\u{a0}: envoyez /alert depuis votre propre compte, pas au nom du groupe ou d'un canal.",
     started: "C'est prêt\u{a0}: vos alertes vous parviendront ici. /alert list affiche vos règles, /alert tout le reste.",
@@ -277,6 +318,11 @@ const DE: AlertTexts = AlertTexts {
     paused: "Alerts pausiert: Deine Regeln bleiben erhalten. /alert resume schaltet sie wieder ein.",
     resumed_empty: "Alerts sind an, aber du hast noch keine Regeln: /alert add RULE.",
     resumed: "Alerts wieder an. Aktive Regeln: {count}.",
+    test_none: "Kein Paper der letzten {days} Tage passt zu {rule}.",
+    test_found: "Paper der letzten {days} Tage, die zu {rule} passen: {count}",
+    test_more: "... und {count} weitere",
+    test_missing: "\n\nTage, die sich gerade nicht von Hugging Face abrufen ließen: {count}.",
+    test_not_saved: "\n\nEs wurde nichts gespeichert: /alert add RULE speichert die Regel.",
     start_needed: "\n\nIch kann dir noch keine Privatnachricht schicken, also erreichen dich keine Alerts: Öffne {link} und tippe auf Start.",
     no_person: "Alerts gehören einer Person: Sende /alert von deinem eigenen Konto, nicht als Gruppe oder Kanal.",
     started: "Alles bereit: Deine Alerts kommen hier an. /alert list zeigt deine Regeln, /alert den Rest.",
@@ -312,6 +358,11 @@ const PT: AlertTexts = AlertTexts {
     paused: "Alertas em pausa: as regras são mantidas. /alert resume volta a ativá-los.",
     resumed_empty: "Os alertas estão ativos, mas ainda não há regras: /alert add RULE.",
     resumed: "Alertas retomados. Regras ativas: {count}.",
+    test_none: "Nenhum artigo dos últimos {days} dias corresponde a {rule}.",
+    test_found: "Artigos dos últimos {days} dias que correspondem a {rule}: {count}",
+    test_more: "... e mais {count}",
+    test_missing: "\n\nDias que não puderam ser obtidos do Hugging Face neste momento: {count}.",
+    test_not_saved: "\n\nNada foi guardado: /alert add RULE guarda a regra.",
     start_needed: "\n\nAinda não é possível enviar mensagens privadas para esta conta, por isso os alertas não podem chegar: abra {link} e toque em Start.",
     no_person: "Os alertas pertencem a uma pessoa: envie /alert a partir da sua própria conta, não como grupo ou canal.",
     started: "Tudo pronto: os alertas vão chegar aqui. /alert list mostra as suas regras; /alert, o resto.",
@@ -345,6 +396,11 @@ const RU: AlertTexts = AlertTexts {
     paused: "Оповещения приостановлены, правила сохранены. /alert resume снова включит их.",
     resumed_empty: "Оповещения включены, но правил пока нет: /alert add RULE.",
     resumed: "Оповещения возобновлены. Активных правил: {count}.",
+    test_none: "Ни одна статья за последние {days} дней не подходит под {rule}.",
+    test_found: "Статьи за последние {days} дней, подходящие под {rule}: {count}",
+    test_more: "... и ещё {count}",
+    test_missing: "\n\nДней, которые сейчас не удалось загрузить с Hugging Face: {count}.",
+    test_not_saved: "\n\nНичего не сохранено: /alert add RULE сохранит правило.",
     start_needed: "\n\nЯ пока не могу писать вам в личные сообщения, поэтому оповещения до вас не дойдут: откройте {link} и нажмите Start.",
     no_person: "Оповещения принадлежат человеку: отправьте /alert со своего аккаунта, а не от имени группы или канала.",
     started: "Готово: оповещения будут приходить сюда. /alert list покажет ваши правила, /alert — всё остальное.",
@@ -378,6 +434,11 @@ const IT: AlertTexts = AlertTexts {
     paused: "Avvisi sospesi: le tue regole restano salvate. /alert resume li riattiva.",
     resumed_empty: "Gli avvisi sono attivi, ma non hai ancora regole: /alert add RULE.",
     resumed: "Avvisi riattivati. Regole attive: {count}.",
+    test_none: "Nessun articolo degli ultimi {days} giorni corrisponde a {rule}.",
+    test_found: "Articoli degli ultimi {days} giorni che corrispondono a {rule}: {count}",
+    test_more: "... e {count} in più",
+    test_missing: "\n\nGiorni che al momento non è stato possibile scaricare da Hugging Face: {count}.",
+    test_not_saved: "\n\nNon è stato salvato nulla: /alert add RULE la salva.",
     start_needed: "\n\nNon posso ancora scriverti in privato, quindi gli avvisi non possono raggiungerti: apri {link} e premi Start.",
     no_person: "Gli avvisi sono personali: invia /alert dal tuo account, non come gruppo o canale.",
     started: "Tutto pronto: i tuoi avvisi arriveranno qui. /alert list mostra le tue regole, /alert tutto il resto.",
@@ -411,6 +472,11 @@ const VI: AlertTexts = AlertTexts {
     paused: "Đã tạm dừng thông báo: các quy tắc vẫn được giữ. Gửi /alert resume để bật lại.",
     resumed_empty: "Thông báo đã bật, nhưng bạn chưa có quy tắc nào: /alert add RULE.",
     resumed: "Đã bật lại thông báo. Quy tắc đang hoạt động: {count}.",
+    test_none: "Không có bài báo nào trong {days} ngày qua khớp với {rule}.",
+    test_found: "Số bài báo trong {days} ngày qua khớp với {rule}: {count}",
+    test_more: "... và {count} bài khác",
+    test_missing: "\n\nSố ngày hiện chưa tải được từ Hugging Face: {count}.",
+    test_not_saved: "\n\nChưa có gì được lưu: gửi /alert add RULE để lưu quy tắc này.",
     start_needed: "\n\nTôi chưa thể nhắn riêng cho bạn nên thông báo không đến được: hãy mở {link} và nhấn Start.",
     no_person: "Thông báo thuộc về từng người: hãy gửi /alert từ tài khoản của chính bạn, không phải với tư cách nhóm hay kênh.",
     started: "Xong: thông báo sẽ được gửi đến bạn ở đây. Gửi /alert list để xem quy tắc, /alert để xem phần còn lại.",
@@ -446,6 +512,11 @@ const AR: AlertTexts = AlertTexts {
     paused: "تم إيقاف التنبيهات مؤقتًا مع الاحتفاظ بقواعدك. أرسل /alert resume لإعادة تشغيلها.",
     resumed_empty: "التنبيهات مفعّلة، لكن ليست لديك قواعد بعد: أرسل /alert add RULE.",
     resumed: "تم استئناف التنبيهات. القواعد النشطة: {count}.",
+    test_none: "القاعدة {rule} لا تطابق أي ورقة من آخر {days} أيام.",
+    test_found: "الأوراق التي تطابقها القاعدة {rule} في آخر {days} أيام: {count}",
+    test_more: "و{count} أخرى",
+    test_missing: "\n\nعدد الأيام التي تعذّر جلبها من Hugging Face حاليًا: {count}.",
+    test_not_saved: "\n\nلم يُحفظ شيء: أرسل /alert add RULE لحفظ القاعدة.",
     start_needed: "\n\nلا يمكنني مراسلتك على الخاص بعد، لذا لن تصلك التنبيهات: افتح {link} واضغط على Start.",
     no_person: "التنبيهات شخصية: أرسل /alert من حسابك الخاص، لا باسم المجموعة أو القناة.",
     started: "تم الإعداد: ستصلك تنبيهاتك هنا. أرسل /alert list لعرض قواعدك، و /alert لبقية الأوامر.",
@@ -479,6 +550,11 @@ const HI: AlertTexts = AlertTexts {
     paused: "अलर्ट रोक दिए गए: आपके नियम सहेजे हुए हैं। /alert resume से फिर चालू करें।",
     resumed_empty: "अलर्ट चालू हैं, लेकिन अभी आपका कोई नियम नहीं है: /alert add RULE भेजें।",
     resumed: "अलर्ट फिर चालू हो गए। सक्रिय नियम: {count}।",
+    test_none: "पिछले {days} दिनों का कोई भी पेपर {rule} से मेल नहीं खाता।",
+    test_found: "पिछले {days} दिनों के पेपर जो {rule} से मेल खाते हैं: {count}",
+    test_more: "... और {count} पेपर",
+    test_missing: "\n\nजिन दिनों का डेटा अभी Hugging Face से नहीं मिल सका: {count}।",
+    test_not_saved: "\n\nकुछ भी सहेजा नहीं गया: इसे रखने के लिए /alert add RULE भेजें।",
     start_needed: "\n\nमैं अभी आपको प्राइवेट मैसेज नहीं भेज सकता, इसलिए अलर्ट आप तक नहीं पहुँच सकते: {link} खोलें और Start दबाएँ।",
     no_person: "अलर्ट किसी एक व्यक्ति के होते हैं: /alert अपने खुद के अकाउंट से भेजें, ग्रुप या चैनल की ओर से नहीं।",
     started: "सब तैयार है: आपके अलर्ट यहीं आएँगे। अपने नियम देखने के लिए /alert list, बाकी सब के लिए /alert भेजें।",
@@ -536,6 +612,11 @@ mod tests {
             paused,
             resumed_empty,
             resumed,
+            test_none,
+            test_found,
+            test_more,
+            test_missing,
+            test_not_saved,
             start_needed,
             no_person,
             started,
@@ -558,6 +639,11 @@ mod tests {
             ("paused", paused),
             ("resumed_empty", resumed_empty),
             ("resumed", resumed),
+            ("test_none", test_none),
+            ("test_found", test_found),
+            ("test_more", test_more),
+            ("test_missing", test_missing),
+            ("test_not_saved", test_not_saved),
             ("start_needed", start_needed),
             ("no_person", no_person),
             ("started", started),
@@ -697,8 +783,9 @@ mod tests {
             .filter(|(_, en)| !blanks(en).is_empty())
             .count();
         // help, cannot_read, duplicate, too_many, added, list_title, remove_missing, removed,
-        // resumed, start_needed: the check below is not vacuous.
-        assert_eq!(templates, 10);
+        // resumed, test_none, test_found, test_more, test_missing, start_needed: the check
+        // below is not vacuous.
+        assert_eq!(templates, 14);
         for (language, t) in tables() {
             for ((name, en), (_, text)) in fields(&EN).into_iter().zip(fields(t)) {
                 assert_eq!(
@@ -734,8 +821,8 @@ mod tests {
             .filter(|(_, en)| !commands(en).is_empty())
             .count();
         // help, cannot_read, too_many, added_paused, list_empty, list_paused, list_footer,
-        // remove_missing, paused, resumed_empty, no_person, started.
-        assert_eq!(mentioned, 12);
+        // remove_missing, paused, resumed_empty, test_not_saved, no_person, started.
+        assert_eq!(mentioned, 13);
         for (language, t) in tables() {
             for ((name, en), (_, text)) in fields(&EN).into_iter().zip(fields(t)) {
                 assert_eq!(
@@ -796,7 +883,7 @@ mod tests {
                     // Appended after a sentence: one space, then the text.
                     "added_upvotes" | "added_paused" => text.strip_prefix(' '),
                     // Appended after the answer, as a paragraph of its own.
-                    "start_needed" => text.strip_prefix("\n\n"),
+                    "test_missing" | "test_not_saved" | "start_needed" => text.strip_prefix("\n\n"),
                     _ => Some(text),
                 };
                 assert!(
@@ -809,6 +896,28 @@ mod tests {
                 for line in body.unwrap_or_default().split('\n') {
                     assert_eq!(line, line.trim_start(), "{language} {name}: {text:?}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn alert_test_counts_follow_a_colon() {
+        // `{count}` follows a colon, so that no language needs a plural for it.
+        let label = |text: &str| {
+            text.split_once("{count}").is_some_and(|(head, _)| {
+                head.trim_end_matches([' ', '\u{a0}'])
+                    .ends_with([':', '：'])
+            })
+        };
+        assert!(!label("Papers that {rule} matches {count}"));
+        assert!(!label("{count} days could not be fetched."));
+        assert!(label("Days that could not be fetched\u{a0}: {count}."));
+        for (language, t) in tables() {
+            for (name, text) in [
+                ("test_found", t.test_found),
+                ("test_missing", t.test_missing),
+            ] {
+                assert!(label(text), "{language} {name}: {text:?}");
             }
         }
     }

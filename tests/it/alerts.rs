@@ -299,7 +299,11 @@ async fn add_list_test_pause_resume_and_remove_through_the_bot() {
 
     // The last 7 days, with why; nothing saved.
     let tested = h.ask(&chat, &ada, "/alert test diffusion").await;
-    assert!(tested.contains("matches 1 paper"), "{tested}");
+    assert!(
+        tested.starts_with("Papers of the last 7 days that diffusion matches: 1\n"),
+        "{tested}"
+    );
+    assert!(tested.ends_with("Nothing was saved: /alert add RULE keeps it."));
     assert!(
         tested.contains("2026-01-20 Diffusion Transformers at Scale (title: diffusion)"),
         "{tested}"
@@ -540,14 +544,17 @@ async fn alerts_speak_the_persons_language_without_a_subscription() {
         help.starts_with(ko.help.split('\n').next().unwrap()),
         "{help}"
     );
+    let tested = h.ask(&chat, &min, "/alert test diffusion").await;
+    assert!(tested.ends_with(ko.test_not_saved), "{tested}");
 
     // The card comes in Korean too, though Min never subscribed (nor chose a language).
+    // (Polled 20 minutes on: `/alert test` fetched today's list, then still empty.)
     h.serve(
         TODAY,
         vec![hf::item("2601.30000", "Diffusion for Everyone", 3)],
     )
     .await;
-    let report = h.poll(later(0)).await;
+    let report = h.poll(later(20)).await;
     assert_eq!(report.sent, 1, "{report:?}");
     let sent = h.tg.sent_to(min.id);
     let card = sent.last().unwrap();

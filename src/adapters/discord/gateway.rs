@@ -320,7 +320,7 @@ impl Bot {
             tracing::warn!(error = %e, "cannot defer /alert test");
             return;
         }
-        let text = alerts::test_rule(&self.archive, &rule, now).await;
+        let text = alerts::test_rule(&self.archive, &rule, language, now).await;
         let message = json!({
             "content": truncate(&text, CONTENT_LIMIT),
             "allowed_mentions": { "parse": [] },

@@ -197,7 +197,9 @@ impl<C: Courier> Handler<C> {
         );
         let mut text = match answer {
             Ok(AlertAnswer::Text(text)) => text,
-            Ok(AlertAnswer::Test(rule)) => alerts::test_rule(&self.archive, &rule, now).await,
+            Ok(AlertAnswer::Test(rule)) => {
+                alerts::test_rule(&self.archive, &rule, language, now).await
+            }
             Err(e) => {
                 tracing::error!(chat = %chat, error = %e, "an alert command failed in the store");
                 return self.reply(chat, SORRY).await;
