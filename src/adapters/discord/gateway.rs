@@ -244,10 +244,7 @@ impl Bot {
         };
         tracing::info!(chat = %caller.chat, command = %invocation.name, may_manage = caller.may_manage, "slash command");
         if let Command::Alert(alert) = &command {
-            let app = invocation
-                .locale
-                .as_deref()
-                .and_then(|code| Language::parse(code).ok());
+            let app = invocation.app_language();
             return self
                 .alert(http, interaction, invocation.user_id, app, alert, now)
                 .await;

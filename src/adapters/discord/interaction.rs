@@ -113,6 +113,13 @@ pub struct Invocation {
     pub guild_locale: Option<String>,
 }
 
+impl Invocation {
+    /// The language of the user's Discord app, when paperboy has it.
+    pub fn app_language(&self) -> Option<Language> {
+        Language::parse(self.locale.as_deref()?).ok()
+    }
+}
+
 /// A slash command that cannot become a [`Command`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvocationError {
@@ -234,10 +241,12 @@ pub fn command_from_interaction(
         may_manage: may_manage(invocation.guild_id, invocation.member_permissions),
         // A channel is the server's, so the server's language; a DM is the person's.
         language: match invocation.guild_id {
-            Some(_) => invocation.guild_locale.as_deref(),
-            None => invocation.locale.as_deref(),
-        }
-        .and_then(|code| Language::parse(code).ok()),
+            Some(_) => invocation
+                .guild_locale
+                .as_deref()
+                .and_then(|code| Language::parse(code).ok()),
+            None => invocation.app_language(),
+        },
     };
     Ok((caller, command))
 }

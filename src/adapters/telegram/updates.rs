@@ -125,12 +125,7 @@ impl<C: Courier> Handler<C> {
         );
         let may_manage = needs_rights && self.may_manage(msg, kind).await;
         // A person's app language says what they read; a group's members may differ.
-        let language = msg
-            .from
-            .as_ref()
-            .filter(|_| kind == ChatKind::Private)
-            .and_then(|user| user.language_code.as_deref())
-            .and_then(|code| Language::parse(code).ok());
+        let language = app_language(msg).filter(|_| kind == ChatKind::Private);
         let caller = Caller {
             chat: chat.clone(),
             kind,
@@ -156,11 +151,7 @@ impl<C: Courier> Handler<C> {
     /// The language of `person`'s alerts: see [`command::alert::alert_language`]; their
     /// app's language comes from the message they sent.
     fn alert_language(&self, person: &ChatRef, msg: &Message) -> Language {
-        let app = msg
-            .from
-            .as_ref()
-            .and_then(|user| user.language_code.as_deref())
-            .and_then(|code| Language::parse(code).ok());
+        let app = app_language(msg);
         command::alert::alert_language(&self.store, person, app, self.defaults.language)
             .unwrap_or(self.defaults.language)
     }
@@ -489,6 +480,12 @@ fn chat_of(msg: &Message) -> ChatRef {
         chat_id: msg.chat.id.0,
         thread_id,
     }
+}
+
+/// The language of the sender's Telegram app, when paperboy has it.
+fn app_language(msg: &Message) -> Option<Language> {
+    let code = msg.from.as_ref()?.language_code.as_deref()?;
+    Language::parse(code).ok()
 }
 
 /// `/start alerts` (the deep link's payload), maybe addressed `/start@bot alerts`.
